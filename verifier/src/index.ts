@@ -1,0 +1,3 @@
+// @glasskey/verifier: the client side of glasskey. Pure functions over bytes; depends only
+// on @noble/hashes and @noble/curves; runs in browsers and Node.
+export * from './errors.ts';
