@@ -2,3 +2,5 @@
 // on @noble/hashes and @noble/curves; runs in browsers and Node.
 export * from './errors.ts';
 export * from './bytes.ts';
+export * from './vrf.ts';
+export * from './entry.ts';
