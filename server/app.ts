@@ -1,0 +1,45 @@
+// The HTTP application: every route of the directory on one hono app, with the 1 MiB body
+// limit, security headers, and JSON errors (never a stack trace).
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import { ApiError, jsonError } from './http/errors.ts';
+import { apiRoutes } from './routes/api.ts';
+import { hkpRoutes } from './routes/hkp.ts';
+import { logTileRoutes } from './routes/log-tiles.ts';
+import { verifyRoutes } from './routes/verify.ts';
+import { vksRoutes } from './routes/vks.ts';
+import { wkdRoutes } from './routes/wkd.ts';
+import type { Services } from './services.ts';
+
+/** Largest request body accepted anywhere. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export function createApp(svc: Services) {
+  const app = new Hono();
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: { defaultSrc: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'self'"] },
+      referrerPolicy: 'same-origin',
+      xFrameOptions: 'DENY',
+    }),
+  );
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError(413, 'body-too-large', `request body is larger than the ${MAX_BODY_BYTES / 1024 / 1024} MiB limit`);
+      },
+    }),
+  );
+  app.onError((err, c) => jsonError(c, err, svc.log));
+  app.notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}`, code: 'not-found' }, 404));
+
+  app.route('/api/v1', apiRoutes(svc));
+  app.route('/vks/v1', vksRoutes(svc));
+  app.route('/pks', hkpRoutes(svc));
+  app.route('/.well-known/openpgpkey', wkdRoutes(svc));
+  app.route('/log', logTileRoutes(svc));
+  app.route('/verify', verifyRoutes(svc));
+  return app;
+}

@@ -1,0 +1,75 @@
+// The keys.openpgp.org VKS API (/vks/v1): upload, request-verify, and lookups by email,
+// fingerprint and key ID returning application/pgp-keys. Errors are JSON {error, code}.
+import { Hono } from 'hono';
+import { lookupByKey, lookupPlain } from '../directory/lookup.ts';
+import { uploadCertificates } from '../directory/upload.ts';
+import { requestVerification } from '../directory/verification.ts';
+import { ApiError } from '../http/errors.ts';
+import { clientIp, jsonBody, stringField } from '../http/request.ts';
+import { armorCertificate } from '../openpgp/filter.ts';
+import { hitPolicy, ipSubject } from '../ratelimit/index.ts';
+import type { Services } from '../services.ts';
+import { addressStatuses } from '../directory/status.ts';
+import { loadCertificate } from '../openpgp/load.ts';
+import { certificateByFingerprint } from '../directory/queries.ts';
+
+const PGP_KEYS = { 'content-type': 'application/pgp-keys', 'cache-control': 'no-cache' };
+
+export async function limitUploads(svc: Services, ip: string | undefined): Promise<void> {
+  if (!ip) return;
+  const r = await hitPolicy(svc.sql, svc.rates.uploadPerIp, ipSubject(ip), { now: svc.now() });
+  if (!r.allowed) throw new ApiError(429, 'rate-limited', `too many uploads; try again in ${r.retryAfter} s`, { 'retry-after': String(r.retryAfter) });
+}
+
+function notFound(): never {
+  throw new ApiError(404, 'not-found', 'no key found');
+}
+
+export function vksRoutes(svc: Services) {
+  const app = new Hono();
+
+  app.post('/upload', async (c) => {
+    const body = await jsonBody(c);
+    const keytext = stringField(body, 'keytext');
+    await limitUploads(svc, clientIp(c, svc.config.trustProxy));
+    const [result] = await uploadCertificates(svc, keytext, { max: 1 });
+    return c.json({ key_fpr: result.clean.fingerprint, status: result.status, token: result.token });
+  });
+
+  app.post('/request-verify', async (c) => {
+    const body = await jsonBody(c);
+    const token = stringField(body, 'token');
+    const addresses = body.addresses;
+    if (!Array.isArray(addresses) || addresses.length === 0 || addresses.length > 32 || !addresses.every((a) => typeof a === 'string'))
+      throw new ApiError(400, 'bad-addresses', '"addresses" must be a list of 1 to 32 email addresses');
+    const { fingerprint } = await requestVerification(svc, token, addresses as string[], clientIp(c, svc.config.trustProxy));
+    const stored = await certificateByFingerprint(svc.sql, fingerprint);
+    if (!stored) notFound();
+    const clean = await loadCertificate(stored.data, svc.now());
+    return c.json({ key_fpr: fingerprint, status: await addressStatuses(svc.sql, clean, svc.now()), token });
+  });
+
+  app.get('/by-email/:email', async (c) => {
+    const found = await lookupPlain(svc, decodeURIComponent(c.req.param('email')));
+    if (!found) notFound();
+    return c.body(armorCertificate(found.certificate), 200, PGP_KEYS);
+  });
+
+  app.get('/by-fingerprint/:fpr', async (c) => {
+    const fpr = c.req.param('fpr').toUpperCase();
+    if (!/^([0-9A-F]{40}|[0-9A-F]{64})$/.test(fpr)) throw new ApiError(400, 'bad-fingerprint', 'a fingerprint is 40 or 64 hex digits, without 0x or spaces');
+    const [found] = await lookupByKey(svc, fpr);
+    if (!found) notFound();
+    return c.body(armorCertificate(found.binary), 200, PGP_KEYS);
+  });
+
+  app.get('/by-keyid/:keyid', async (c) => {
+    const keyId = c.req.param('keyid').toUpperCase();
+    if (!/^[0-9A-F]{16}$/.test(keyId)) throw new ApiError(400, 'bad-keyid', 'a key ID is 16 hex digits, without 0x or spaces');
+    const found = await lookupByKey(svc, keyId);
+    if (found.length === 0) notFound();
+    return c.body(found.map((f) => armorCertificate(f.binary)).join(''), 200, PGP_KEYS);
+  });
+
+  return app;
+}

@@ -1,0 +1,143 @@
+// Starts the whole directory in this process: PostgreSQL (embedded unless DATABASE_URL),
+// migrations, keys, the sequencer, the mail queue, and the HTTP server. Used by `npm start`
+// (server/main.ts) and by the end-to-end tests; stop() undoes it all in reverse order.
+import { serve, type ServerType } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import postgres, { type Sql } from 'postgres';
+import { ensureInitialCheckpoint, latestCheckpoint, loadOrCreateKeys, signNote, startSequencer, type LogKeys, type Sequencer } from '../log/index.ts';
+import { createApp } from './app.ts';
+import type { Config } from './config.ts';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
+import { migrate } from './db/migrate.ts';
+import { createTransport, startMailQueue, type MailQueue, type MailTransport } from './mail/index.ts';
+import { ratePoliciesFromEnv, startRateLimitPruner, type Policies } from './ratelimit/index.ts';
+import { cachedCheckpoint } from './served-checkpoint.ts';
+import type { Services } from './services.ts';
+
+export interface StartOptions {
+  /** Replaces the transport chosen from SMTP_URL (tests). */
+  mailTransport?: MailTransport;
+  rates?: Policies;
+  log?: (message: string, err?: unknown) => void;
+  /** How often the sequencer polls besides NOTIFY (ms). */
+  sequencerIntervalMs?: number;
+  /** How often the mail worker polls (s). */
+  mailPollingSeconds?: number;
+}
+
+export interface RunningService {
+  url: string;
+  config: Config;
+  keys: LogKeys;
+  sql: Sql;
+  databaseUrl: string;
+  services: Services;
+  mailTarget: string;
+  stop(): Promise<void>;
+}
+
+async function ensureDatabase(db: EmbeddedDatabase, name: string): Promise<string> {
+  const admin = postgres(db.url, { max: 1, onnotice: () => {} });
+  try {
+    const [exists] = await admin`SELECT 1 FROM pg_database WHERE datname = ${name}`;
+    if (!exists) await admin.unsafe(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return db.urlFor(name);
+}
+
+export async function startService(config: Config, opts: StartOptions = {}): Promise<RunningService> {
+  const log = opts.log ?? ((message: string, err?: unknown) => (err === undefined ? console.log(message) : console.error(message, err)));
+  const cleanups: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const c of cleanups.reverse()) {
+      try {
+        await c();
+      } catch (err) {
+        log('error while stopping', err);
+      }
+    }
+    cleanups.length = 0;
+  };
+  try {
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      const embedded = await startEmbeddedPostgres(config.dataDir);
+      cleanups.push(() => embedded.stop());
+      databaseUrl = await ensureDatabase(embedded, 'glasskey');
+    }
+    const sql = postgres(databaseUrl, { max: 20, onnotice: () => {} });
+    cleanups.push(() => sql.end({ timeout: 5 }));
+    await migrate(sql);
+
+    const keys = loadOrCreateKeys({ origin: config.origin, dataDir: config.dataDir, logKey: config.logKey, logKeyFile: config.logKeyFile, vrfKey: config.vrfKey, vrfKeyFile: config.vrfKeyFile });
+    const signCheckpoint = (body: string) => signNote(body, [keys.signer]);
+    await ensureInitialCheckpoint(sql, config.origin, signCheckpoint);
+
+    const checkpoint = cachedCheckpoint(sql, async (s) => {
+      const cp = await latestCheckpoint(s);
+      return cp && { size: cp.size, note: cp.note };
+    });
+    const sequencer: Sequencer = startSequencer(sql, {
+      origin: config.origin,
+      signCheckpoint,
+      intervalMs: opts.sequencerIntervalMs ?? 500,
+      onError: (err) => log('sequencer error', err),
+      onIntegrated: () => checkpoint.invalidate(),
+    });
+    cleanups.push(() => sequencer.stop());
+
+    const transport = opts.mailTransport ?? createTransport({ smtpUrl: config.smtpUrl });
+    const mailLog = {
+      info: (m: string) => log(`mail: ${m}`),
+      warn: (m: string, f?: Record<string, unknown>) => log(`mail: ${m}${f ? ' ' + JSON.stringify(f) : ''}`),
+      error: (m: string, f?: Record<string, unknown>) => log(`mail: ${m}${f ? ' ' + JSON.stringify(f) : ''}`),
+    };
+    const mail: MailQueue = await startMailQueue({ databaseUrl, transport, from: config.mailFrom, log: mailLog, pollingIntervalSeconds: opts.mailPollingSeconds });
+    cleanups.push(() => mail.stop());
+    const pruner = startRateLimitPruner(sql, {});
+    cleanups.push(async () => pruner.stop());
+
+    const services: Services = {
+      sql,
+      config,
+      keys,
+      checkpoint,
+      rates: opts.rates ?? ratePoliciesFromEnv(process.env),
+      async sendMail(m) {
+        await mail.send(m);
+      },
+      policyWitnessLines: () => [],
+      now: () => new Date(),
+      log,
+    };
+    const app = createApp(services);
+    const server: ServerType = await new Promise((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+      s.once('error', reject);
+    });
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+        }),
+    );
+    const port = (server.address() as AddressInfo).port;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    return {
+      url: `http://${host}:${port}`,
+      config,
+      keys,
+      sql,
+      databaseUrl,
+      services,
+      mailTarget: config.smtpUrl ? `SMTP ${new URL(config.smtpUrl).host}` : 'printed to stdout (SMTP_URL is unset)',
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -1,0 +1,113 @@
+// Starts a witness in this process: PostgreSQL (embedded in the data directory unless
+// WITNESS_DATABASE_URL is set), migrations, the logs file, the key (created on first start),
+// and the HTTP server. Used by `npm run witness` (main.ts) and by tests; stop() undoes it all.
+import { serve, type ServerType } from '@hono/node-server';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import postgres, { type Sql } from 'postgres';
+import type { NoteSigner } from '../../log/note-signer.ts';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded.ts';
+import { migrate } from '../db/migrate.ts';
+import { createWitnessApp } from './app.ts';
+import type { WitnessConfig } from './config.ts';
+import { WitnessConfigError } from './errors.ts';
+import { parseLogsFile, type WitnessedLogs } from './logs-file.ts';
+import { loadOrCreateWitnessKey } from './witness-key.ts';
+
+export interface StartWitnessOptions {
+  log?: (message: string, err?: unknown) => void;
+  /** Clock for cosignature timestamps, unix seconds (tests). */
+  now?: () => number;
+  maxBodyBytes?: number;
+}
+
+export interface RunningWitness {
+  /** Base URL: the submission and monitoring prefix. */
+  url: string;
+  port: number;
+  signer: NoteSigner;
+  /** The witness's verifier key (type 0x04), for policies and witnesses files. */
+  vkey: string;
+  keySource: string;
+  logs: WitnessedLogs;
+  sql: Sql;
+  /** Stops the HTTP server (dropping open connections), the pool and an embedded database. */
+  stop(): Promise<void>;
+}
+
+export function readLogsFile(path: string): WitnessedLogs {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new WitnessConfigError('WITNESS_LOGS_FILE', `cannot read ${path} (${(err as Error).message}); write one "log <vkey> [url]" line per log`);
+  }
+  return parseLogsFile(text, path);
+}
+
+async function ensureDatabase(db: EmbeddedDatabase, name: string): Promise<string> {
+  const admin = postgres(db.url, { max: 1, onnotice: () => {} });
+  try {
+    const [exists] = await admin`SELECT 1 FROM pg_database WHERE datname = ${name}`;
+    if (!exists) await admin.unsafe(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return db.urlFor(name);
+}
+
+export async function startWitness(config: WitnessConfig, opts: StartWitnessOptions = {}): Promise<RunningWitness> {
+  const log = opts.log ?? ((message: string, err?: unknown) => (err === undefined ? console.log(message) : console.error(message, err)));
+  const cleanups: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const c of cleanups.reverse()) {
+      try {
+        await c();
+      } catch (err) {
+        log('witness: error while stopping', err);
+      }
+    }
+    cleanups.length = 0;
+  };
+  try {
+    const logs = readLogsFile(config.logsFile);
+    const key = loadOrCreateWitnessKey(config);
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      const embedded = await startEmbeddedPostgres(config.dataDir);
+      cleanups.push(() => embedded.stop());
+      databaseUrl = await ensureDatabase(embedded, 'witness');
+    }
+    const sql = postgres(databaseUrl, { max: 10, onnotice: () => {} });
+    cleanups.push(() => sql.end({ timeout: 5 }));
+    await migrate(sql);
+
+    const app = createWitnessApp({ sql, logs, signer: key.signer, now: opts.now, log, maxBodyBytes: opts.maxBodyBytes });
+    const server: ServerType = await new Promise((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+      s.once('error', reject);
+    });
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        }),
+    );
+    const port = (server.address() as AddressInfo).port;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    return {
+      url: `http://${host}:${port}`,
+      port,
+      signer: key.signer,
+      vkey: key.signer.vkey,
+      keySource: key.source,
+      logs,
+      sql,
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
