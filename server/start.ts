@@ -2,6 +2,7 @@
 // migrations, keys, the sequencer, the mail queue, and the HTTP server. Used by `npm start`
 // (server/main.ts) and by the end-to-end tests; stop() undoes it all in reverse order.
 import { serve, type ServerType } from '@hono/node-server';
+import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import postgres, { type Sql } from 'postgres';
 import { ensureInitialCheckpoint, latestCheckpoint, loadOrCreateKeys, signNote, startSequencer, type LogKeys, type Sequencer } from '../log/index.ts';
@@ -94,7 +95,10 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
       warn: (m: string, f?: Record<string, unknown>) => log(`mail: ${m}${f ? ' ' + JSON.stringify(f) : ''}`),
       error: (m: string, f?: Record<string, unknown>) => log(`mail: ${m}${f ? ' ' + JSON.stringify(f) : ''}`),
     };
-    const mail: MailQueue = await startMailQueue({ databaseUrl, transport, from: config.mailFrom, log: mailLog, pollingIntervalSeconds: opts.mailPollingSeconds });
+    // Queued mails carry live links: they are stored sealed with a key derived from the VRF
+    // secret, which every server process of this log shares.
+    const payloadKey = new Uint8Array(createHmac('sha256', keys.vrfSecretKey).update('glasskey/mail-payload-key/v1').digest());
+    const mail: MailQueue = await startMailQueue({ databaseUrl, transport, from: config.mailFrom, log: mailLog, pollingIntervalSeconds: opts.mailPollingSeconds, payloadKey });
     cleanups.push(() => mail.stop());
     const pruner = startRateLimitPruner(sql, {});
     cleanups.push(async () => pruner.stop());

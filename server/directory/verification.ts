@@ -22,14 +22,16 @@ export interface PendingLink {
 }
 
 async function limitMail(svc: Services, address: string, ip: string | undefined): Promise<void> {
-  const perAddress = await hitPolicy(svc.sql, svc.rates.verifyMailPerAddress, address, { now: svc.now() });
-  if (!perAddress.allowed)
-    throw new ApiError(429, 'rate-limited', `a link was mailed to ${address} recently; try again in ${perAddress.retryAfter} s`, { 'retry-after': String(perAddress.retryAfter) });
+  // Per IP first, so that a request refused for its IP does not use up the address's slot.
+  // Both count on the database's clock, shared by every server process.
   if (ip) {
-    const perIp = await hitPolicy(svc.sql, svc.rates.verifyMailPerIp, ipSubject(ip), { now: svc.now() });
+    const perIp = await hitPolicy(svc.sql, svc.rates.verifyMailPerIp, ipSubject(ip));
     if (!perIp.allowed)
       throw new ApiError(429, 'rate-limited', `too many verification mails from your address; try again in ${perIp.retryAfter} s`, { 'retry-after': String(perIp.retryAfter) });
   }
+  const perAddress = await hitPolicy(svc.sql, svc.rates.verifyMailPerAddress, address);
+  if (!perAddress.allowed)
+    throw new ApiError(429, 'rate-limited', `a link was mailed to ${address} recently; try again in ${perAddress.retryAfter} s`, { 'retry-after': String(perAddress.retryAfter) });
 }
 
 /** Creates a link for (action, address, fingerprint) and queues the mail. */

@@ -9,6 +9,7 @@ import { requestRemoval } from '../directory/verification.ts';
 import { ApiError } from '../http/errors.ts';
 import { clientIp, jsonBody, stringField } from '../http/request.ts';
 import { logPolicy } from '../policy.ts';
+import { openApiDocument } from '../openapi.ts';
 import type { Services } from '../services.ts';
 
 function emailParam(value: string | undefined): string {
@@ -33,6 +34,8 @@ export function apiRoutes(svc: Services) {
   });
 
   app.get('/history', async (c) => c.json(await addressHistory(svc, emailParam(c.req.query('email'))), 200, { 'cache-control': 'no-store' }));
+
+  app.get('/openapi.json', (c) => c.json(openApiDocument(svc.config.publicUrl)));
 
   app.get('/policy', (c) => c.text(logPolicy(svc), 200, { 'cache-control': 'public, max-age=300' }));
 

@@ -17,7 +17,7 @@ const PGP_KEYS = { 'content-type': 'application/pgp-keys', 'cache-control': 'no-
 
 export async function limitUploads(svc: Services, ip: string | undefined): Promise<void> {
   if (!ip) return;
-  const r = await hitPolicy(svc.sql, svc.rates.uploadPerIp, ipSubject(ip), { now: svc.now() });
+  const r = await hitPolicy(svc.sql, svc.rates.uploadPerIp, ipSubject(ip));
   if (!r.allowed) throw new ApiError(429, 'rate-limited', `too many uploads; try again in ${r.retryAfter} s`, { 'retry-after': String(r.retryAfter) });
 }
 
