@@ -55,8 +55,8 @@ export function vksRoutes(svc: Services) {
     return c.body(armorCertificate(found.certificate), 200, PGP_KEYS);
   });
 
-  app.get('/by-fingerprint/:fpr', async (c) => {
-    const fpr = c.req.param('fpr').toUpperCase();
+  app.get('/by-fingerprint/:fingerprint', async (c) => {
+    const fpr = c.req.param('fingerprint').toUpperCase();
     if (!/^([0-9A-F]{40}|[0-9A-F]{64})$/.test(fpr)) throw new ApiError(400, 'bad-fingerprint', 'a fingerprint is 40 or 64 hex digits, without 0x or spaces');
     const [found] = await lookupByKey(svc, fpr);
     if (!found) notFound();

@@ -6,6 +6,9 @@
 // What it proves: the certificate served is the one of a bind entry for this address at
 // `index` in a checkpoint the policy accepts. Not that this entry is the address's newest one:
 // that is what monitors, which read every entry, are for.
+// With a HeadStore (last argument), the checkpoint must also be consistent with the newest one
+// this client verified before (HeadStore.update: RollbackError, SplitViewError, ProofError);
+// verifyLookup then returns a Promise.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { normalizeAddress } from './address.ts';
 import { addressAlpha } from './address-alpha.ts';
@@ -17,6 +20,8 @@ import { leafHash, verifyInclusion } from './merkle.ts';
 import { openCheckpoint, type OpenedCheckpoint } from './open-checkpoint.ts';
 import type { Policy } from './policy.ts';
 import { parseTlogProof } from './tlog-proof.ts';
+import type { HeadStore } from './head-store.ts';
+import type { ConsistencyProofFetcher, ConsistencyProofSource } from './split-view.ts';
 import { vrfVerify } from './vrf.ts';
 
 export interface LookupResponse {
@@ -43,7 +48,39 @@ function field(response: unknown, name: keyof LookupResponse): string {
   return value;
 }
 
-export function verifyLookup(response: LookupResponse, policy: Policy, address: string, now?: number): VerifiedLookup {
+/** What verifyLookup needs to check the checkpoint against, and advance, the client's head. */
+export interface LookupGossip {
+  headStore: HeadStore;
+  /** Consistency proofs from the server (e.g. GET /api/v1/proof/consistency). */
+  consistencyProof: ConsistencyProofFetcher | ConsistencyProofSource;
+}
+
+export function verifyLookup(response: LookupResponse, policy: Policy, address: string, now?: number): VerifiedLookup;
+export function verifyLookup(
+  response: LookupResponse,
+  policy: Policy,
+  address: string,
+  now: number | undefined,
+  gossip: LookupGossip,
+): Promise<VerifiedLookup>;
+export function verifyLookup(
+  response: LookupResponse,
+  policy: Policy,
+  address: string,
+  now?: number,
+  gossip?: LookupGossip,
+): VerifiedLookup | Promise<VerifiedLookup> {
+  if (gossip === undefined) return verifyLookupResponse(response, policy, address, now);
+  let verified: VerifiedLookup;
+  try {
+    verified = verifyLookupResponse(response, policy, address, now);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  return gossip.headStore.update(verified.checkpoint, gossip.consistencyProof).then(() => verified);
+}
+
+function verifyLookupResponse(response: LookupResponse, policy: Policy, address: string, now?: number): VerifiedLookup {
   const email = field(response, 'email');
   const armored = field(response, 'certificate');
   const entryText = field(response, 'entry');
