@@ -15,9 +15,9 @@ import { intArrayLiteral, packBytes } from './sql-arrays.ts';
 import type { StoredTileRow } from './tile-rows.ts';
 import { int8 } from './tree-math.ts';
 
-/** Waits for and takes the integrator lock until the transaction ends. */
-export function lockLog(tx: TransactionSql) {
-  return tx`SELECT pg_advisory_xact_lock(${LOG_LOCK_KEY}::int8)`;
+/** Waits for and takes the integrator lock until the transaction ends. (Async, so that the query is sent on call.) */
+export async function lockLog(tx: TransactionSql): Promise<void> {
+  await tx`SELECT pg_advisory_xact_lock(${LOG_LOCK_KEY}::int8)`;
 }
 
 export interface TakenLeaves {

@@ -49,7 +49,8 @@ export function checkIntegrateOptions(opts: IntegrateOptions): number {
 export async function integrate(sql: Sql, opts: IntegrateOptions): Promise<IntegrateResult | null> {
   const maxBatch = checkIntegrateOptions(opts);
   const result = await sql.begin(async (tx) => {
-    // Sent together; the server runs them in order, the last two after the lock is granted.
+    // Sent together, in this order (each call sends its query at once); the server runs them
+    // one after the other, so the last two see everything committed before the lock was granted.
     const [, frontier, taken] = await Promise.all([lockLog(tx), readFrontier(tx), takeIntoLeaves(tx, maxBatch)]);
     if (taken.ids.length === 0) return null;
     if (taken.firstIndex !== frontier.size) {

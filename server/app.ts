@@ -7,6 +7,8 @@ import { ApiError, jsonError } from './http/errors.ts';
 import { apiRoutes } from './routes/api.ts';
 import { hkpRoutes } from './routes/hkp.ts';
 import { logTileRoutes } from './routes/log-tiles.ts';
+import { isPageRequest, pageRoutes } from './routes/pages.ts';
+import { sendErrorPage } from './pages/error-page.tsx';
 import { verifyRoutes } from './routes/verify.ts';
 import { vksRoutes } from './routes/vks.ts';
 import { wkdRoutes } from './routes/wkd.ts';
@@ -24,15 +26,19 @@ export function createApp(svc: Services) {
       xFrameOptions: 'DENY',
     }),
   );
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError(413, 'body-too-large', `request body is larger than the ${MAX_BODY_BYTES / 1024 / 1024} MiB limit`);
-      },
-    }),
-  );
-  app.onError((err, c) => jsonError(c, err, svc.log));
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => {
+      const message = `request body is larger than the ${MAX_BODY_BYTES / 1024 / 1024} MiB limit`;
+      // HKP clients read plain-text errors (the /pks routes answer every other error so).
+      if (c.req.path.startsWith('/pks/')) return c.text(message + '\n', 413);
+      throw new ApiError(413, 'body-too-large', message);
+    },
+  });
+  // GET and HEAD requests carry no body (the node adapter gives them none), so the limit has
+  // nothing to check there; skipping it spares every lookup the full Request object it builds.
+  app.use((c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
+  app.onError((err, c) => (isPageRequest(c) ? sendErrorPage(c, err, svc) : jsonError(c, err, svc.log)));
   app.notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}`, code: 'not-found' }, 404));
 
   app.route('/api/v1', apiRoutes(svc));
@@ -41,5 +47,6 @@ export function createApp(svc: Services) {
   app.route('/.well-known/openpgpkey', wkdRoutes(svc));
   app.route('/log', logTileRoutes(svc));
   app.route('/verify', verifyRoutes(svc));
+  app.route('/', pageRoutes(svc));
   return app;
 }

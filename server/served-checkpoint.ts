@@ -3,6 +3,7 @@
 // Without witnesses it is the newest checkpoint the sequencer signed; with witnesses, the
 // newest one that gathered a quorum of cosignatures (served_checkpoints).
 import type { Sql } from 'postgres';
+import { ApiError } from './http/errors.ts';
 
 export interface ServedCheckpoint {
   size: number;
@@ -24,7 +25,7 @@ export function cachedCheckpoint(sql: Sql, read: CheckpointReader, maxAgeMs = 20
   let inflight: Promise<ServedCheckpoint> | undefined;
   const load = async () => {
     const cp = await read(sql);
-    if (!cp) throw new Error('the log has no signed checkpoint yet');
+    if (!cp) throw new ApiError(503, 'no-checkpoint', 'the log has no checkpoint to serve yet (waiting for the witnesses\' quorum)', { 'retry-after': '5' });
     cached = cp;
     fetchedAt = Date.now();
     return cp;

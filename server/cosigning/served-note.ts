@@ -16,8 +16,8 @@ export function assembleServedNote(
   const body = parseNote(logNote).text;
   let lines = '';
   for (const w of policy.witnesses) {
-    const c = cosignatures.find((x) => x.witness === w.name);
-    if (c && c.body === body && cosignatureLineVerifies(w.verifier, body, c.line)) lines += c.line;
+    const c = cosignatures.find((x) => x.witness === w.name && x.body === body && cosignatureLineVerifies(w.verifier, body, x.line));
+    if (c) lines += c.line;
   }
   const note = logNote + lines;
   try {

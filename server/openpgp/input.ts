@@ -6,7 +6,7 @@ import { unarmor, enums } from 'openpgp';
 import { armorChecksumMatches } from './armor-checksum.ts';
 import { CertificateError } from './errors.ts';
 import { MAX_INPUT_BYTES } from './limits.ts';
-import { concatBytes } from './packets.ts';
+import { concatBytes, refuseSecret } from './packets.ts';
 
 const BEGIN = '-----BEGIN PGP ';
 const BLOCK = /-----BEGIN PGP ([A-Z0-9 ,/]{1,40})-----[\s\S]*?-----END PGP \1-----/g;
@@ -15,13 +15,6 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 function unreadable(message: string): never {
   throw new CertificateError('unreadable', `not a readable OpenPGP certificate: ${message}`);
-}
-
-function refuseSecret(): never {
-  throw new CertificateError(
-    'secret-key',
-    'this is a private key: upload only the public certificate (gpg --export, not --export-secret-keys); nothing was stored',
-  );
 }
 
 function tooLarge(size: number): never {
@@ -42,6 +35,7 @@ async function dearmor(text: string): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   for (const block of blocks) {
     if (block[1] !== 'PUBLIC KEY BLOCK') unreadable(`an armored "${block[1]}" is not a certificate`);
+    if (!armorLayoutOk(block[0])) unreadable('the armor has a malformed header or checksum line');
     let decoded: Awaited<ReturnType<typeof unarmor>>;
     try {
       decoded = await unarmor(block[0]);
@@ -54,6 +48,20 @@ async function dearmor(text: string): Promise<Uint8Array> {
     parts.push(decoded.data);
   }
   return concatBytes(parts);
+}
+
+/**
+ * Whether the armor's header lines (between the BEGIN line and the blank line) are all
+ * "Key: Value" without control characters, and a checksum line, if any, is "=" and four
+ * base64 characters. openpgp only warns about junk there; GnuPG refuses it, and so do we.
+ */
+function armorLayoutOk(block: string): boolean {
+  const lines = block.split('\n').map((l) => l.replace(/\r$/, ''));
+  const blank = lines.findIndex((l, i) => i > 0 && l.trim() === '');
+  for (const header of lines.slice(1, Math.max(blank, 1)))
+    if (!/^[\x21-\x39\x3b-\x7e]+: [^\x00-\x1f\x7f]*$/.test(header)) return false;
+  const beforeEnd = lines[lines.length - 2] ?? '';
+  return !/^=[^=]/.test(beforeEnd) || /^=[A-Za-z0-9+/]{4}[ \t]*$/.test(beforeEnd);
 }
 
 function fromBase64(text: string): Uint8Array {

@@ -1,6 +1,7 @@
 // OpenPGP packet framing (RFC 9580 section 4.2): splits binary data into (tag, body) packets
 // and writes packets back with new-format headers. No packet contents are interpreted here;
-// secret-key packets are only recognized by their header (their bodies are skipped) and refused.
+// secret-key packets are recognized by their header only: their bodies are skipped, never
+// returned (read.ts refuses them).
 import { CertificateError } from './errors.ts';
 
 export const Tag = {
@@ -57,7 +58,7 @@ function readHeader(bytes: Uint8Array, at: number): Header {
   return { tag, start: at + 1 + size, length: readNumber(bytes, at + 1, size) };
 }
 
-const isSecret = (tag: number | null) => tag === Tag.secretKey || tag === Tag.secretSubkey;
+export const isSecretKeyTag = (tag: number | null) => tag === Tag.secretKey || tag === Tag.secretSubkey;
 
 /** The tag a header byte announces, or null if it is no header. */
 function peekTag(first: number): number | null {
@@ -65,7 +66,16 @@ function peekTag(first: number): number | null {
   return first & 0x40 ? first & 0x3f : (first >> 2) & 0x0f;
 }
 
-function refuseSecret(): never {
+/** Whether the first packet's body starts with a key version number (3 to 6). */
+function startsLikeKeyPacket(bytes: Uint8Array): boolean {
+  const first = bytes[0];
+  const oldLengthBytes = [1, 2, 4, 0][first & 3];
+  const headerLength = first & 0x40 ? (bytes[1] < 192 ? 2 : bytes[1] < 224 ? 3 : 6) : 1 + oldLengthBytes;
+  const version = bytes[headerLength];
+  return version >= 3 && version <= 6;
+}
+
+export function refuseSecret(): never {
   throw new CertificateError(
     'secret-key',
     'this is a private key: upload only the public certificate (gpg --export, not --export-secret-keys); nothing was stored',
@@ -73,31 +83,28 @@ function refuseSecret(): never {
 }
 
 /**
- * Splits binary OpenPGP data into packets. Refuses private keys ('secret-key': a secret key
- * packet in well-framed data, or in broken data that starts with a key packet; their bodies
- * are skipped, never looked at) and broken framing ('unreadable'). Random bytes that happen
- * to frame a secret-key header somewhere are 'unreadable', not 'secret-key'.
+ * Splits binary OpenPGP data into packets. Secret-key packets are returned with an empty
+ * body: their contents are skipped, never looked at or kept (read.ts refuses them). Broken
+ * framing is 'unreadable', except that broken data starting with a secret-key packet header
+ * and a key version (a truncated private key) is 'secret-key'.
  */
 export function splitPackets(bytes: Uint8Array): RawPacket[] {
   if (bytes.length === 0) unreadable('no data');
   const packets: RawPacket[] = [];
-  const firstTag = peekTag(bytes[0]);
-  let secret = false;
   let at = 0;
   try {
     while (at < bytes.length) {
-      if (isSecret(peekTag(bytes[at]))) secret = true;
       const header = readHeader(bytes, at);
       if (header.tag === 0) unreadable('packet tag 0 is reserved');
       if (header.start + header.length > bytes.length) unreadable('a packet is truncated');
-      if (!isSecret(header.tag)) packets.push({ tag: header.tag, body: bytes.subarray(header.start, header.start + header.length) });
+      const body = isSecretKeyTag(header.tag) ? new Uint8Array(0) : bytes.subarray(header.start, header.start + header.length);
+      packets.push({ tag: header.tag, body });
       at = header.start + header.length;
     }
   } catch (e) {
-    if (secret && (firstTag === Tag.publicKey || firstTag === Tag.secretKey)) refuseSecret();
+    if (isSecretKeyTag(peekTag(bytes[0])) && startsLikeKeyPacket(bytes)) refuseSecret();
     throw e;
   }
-  if (secret) refuseSecret();
   return packets;
 }
 

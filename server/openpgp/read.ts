@@ -4,7 +4,7 @@
 // verified here (see clean.ts).
 import { CertificateError } from './errors.ts';
 import { decodeInput } from './input.ts';
-import { splitPackets, Tag, type RawPacket } from './packets.ts';
+import { isSecretKeyTag, refuseSecret, splitPackets, Tag, type RawPacket } from './packets.ts';
 import type { CertificatePackets } from './types.ts';
 
 /** Packets of messages, not certificates: their presence means the input is something else. */
@@ -29,7 +29,21 @@ function startComponent(list: { packet: RawPacket; signatures: RawPacket[] }[], 
   return group.signatures;
 }
 
+/**
+ * Private keys are refused when the data otherwise reads as keys (it starts with a key
+ * packet and holds no message packets); garbage in which a secret-key tag happens to
+ * appear is 'unreadable'.
+ */
+function refuseSecrets(packets: readonly RawPacket[]): void {
+  if (!packets.some((p) => isSecretKeyTag(p.tag))) return;
+  const first = packets.find((p) => !SKIPPED_TAGS.has(p.tag));
+  const looksLikeKeys = first && (first.tag === Tag.publicKey || first.tag === Tag.secretKey);
+  if (looksLikeKeys && !packets.some((p) => MESSAGE_TAGS.has(p.tag))) refuseSecret();
+  throw new CertificateError('unreadable', 'not a readable OpenPGP certificate: no key structure');
+}
+
 function group(packets: readonly RawPacket[]): CertificatePackets[] {
+  refuseSecrets(packets);
   const certificates: Building[] = [];
   let cert: Building | null = null;
   let before = 0;

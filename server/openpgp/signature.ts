@@ -93,7 +93,11 @@ export function canonicalSignature(body: Uint8Array, issuer: ParsedKey, keepEmbe
   }
   if (keepEmbedded && embedded.length > 0) keep(SUBPACKET_EMBEDDED, embedded[embedded.length - 1].body);
   sig.unhashedSubpackets = kept;
-  return sig.write();
+  try {
+    return sig.write();
+  } catch {
+    return null; // parses but cannot be written back (a zero MPI, say): it cannot verify either
+  }
 }
 
 function hexBytes(hex: string): Uint8Array {

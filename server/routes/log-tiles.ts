@@ -28,7 +28,8 @@ export function logTileRoutes(svc: Services) {
       if (err instanceof VerificationError) return notFound(`not a tile path: ${err.message}`);
       throw err;
     }
-    if (addr.index > BigInt(Number.MAX_SAFE_INTEGER)) return notFound('no such tile');
+    // The log stores levels 0..7 (256^8 leaves); tlog-tiles paths may name levels up to 63.
+    if (addr.index > BigInt(Number.MAX_SAFE_INTEGER) || (addr.level !== 'entries' && addr.level > 7)) return notFound('no such tile');
     const index = Number(addr.index);
     const data = addr.level === 'entries' ? await readEntryBundle(svc.sql, index, addr.width) : await readTile(svc.sql, addr.level, index, addr.width);
     if (!data) return notFound('no such tile');

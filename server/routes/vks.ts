@@ -50,7 +50,9 @@ export function vksRoutes(svc: Services) {
   });
 
   app.get('/by-email/:email', async (c) => {
-    const found = await lookupPlain(svc, decodeURIComponent(c.req.param('email')));
+    // hono has already percent-decoded the parameter: decoding again would read "%2540" as
+    // "@" and throw (a 500) on a literal "%" that is not followed by two hex digits.
+    const found = await lookupPlain(svc, c.req.param('email'));
     if (!found) notFound();
     return c.body(armorCertificate(found.certificate), 200, PGP_KEYS);
   });

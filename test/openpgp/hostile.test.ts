@@ -1,7 +1,7 @@
 // A corpus of hostile and broken uploads: each must end in a CertificateError with the
 // expected code (never another exception type) or in a cleaned certificate with the junk
 // removed. Flooding (thousands of third-party signatures, 10,000 user IDs) stays bounded.
-import { randomBytes } from 'node:crypto';
+import { sha256 } from '@noble/hashes/sha2.js';
 import * as openpgp from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CertificateError, type CertificateErrorCode } from '../../server/openpgp/errors.ts';
@@ -36,6 +36,17 @@ interface Case {
   outcome: Outcome;
 }
 
+/** Deterministic pseudo-random bytes (SHA-256 in counter mode), so the corpus never flakes. */
+function randomBytes(n: number, seed = n): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0, block = 0; i < n; block++) {
+    const chunk = sha256(new TextEncoder().encode(`glasskey-corpus-${seed}-${block}`));
+    out.set(chunk.subarray(0, Math.min(32, n - i)), i);
+    i += 32;
+  }
+  return out;
+}
+
 const header = (tag: number, length: number) => Uint8Array.of(0xc0 | tag, 255, length >>> 24, (length >>> 16) & 255, (length >>> 8) & 255, length & 255);
 const secretKeyOf = (k: TestKey) => k.privateKey.keyPacket as openpgp.SecretKeyPacket;
 const beforeSubkey = (packets: RawPacket[], extra: RawPacket[]) => assemble(insertAfter(packets, indexOfTag(packets, Tag.publicSubkey) - 1, extra));
@@ -55,6 +66,8 @@ const CASES: Case[] = [
   { name: 'HTML', input: () => '<script>alert(1)</script>', outcome: { code: 'unreadable' } },
   { name: 'base64 of garbage', input: () => Buffer.from('this is not a key at all').toString('base64'), outcome: { code: 'unreadable' } },
   { name: '1 MiB of random bytes', input: () => randomBytes(MAX_INPUT_BYTES), outcome: { code: 'unreadable' } },
+  { name: '1 MiB of random bytes after a public-key header', input: () => concatBytes([Uint8Array.of(0x99, 0x01, 0x0d), randomBytes(MAX_INPUT_BYTES - 3)]), outcome: { code: 'unreadable' } },
+  { name: 'a secret-key header and version, then random bytes', input: () => concatBytes([Uint8Array.of(0x95, 0x01, 0x0d, 0x04), randomBytes(300)]), outcome: { code: 'secret-key' } },
   { name: 'random bytes with a packet-like first byte', input: () => concatBytes([Uint8Array.of(0x99, 0x00, 0x40), randomBytes(2000)]), outcome: { code: 'unreadable' } },
   { name: 'more than 1 MiB', input: () => new Uint8Array(MAX_INPUT_BYTES + 1).fill(0x99), outcome: { code: 'too-large' } },
   { name: 'truncated armor', input: () => victim.armored.slice(0, Math.floor(victim.armored.length * 0.6)), outcome: { code: 'unreadable' } },
@@ -138,13 +151,13 @@ const CASES: Case[] = [
     name: 'unknown packets, trust and markers sprinkled in',
     input: () => {
       const p = packetsOf(victim.binary);
-      return assemble(p.flatMap((x) => [x, { tag: Tag.trust, body: Uint8Array.of(1) }, { tag: 60, body: text('exp') }, { tag: Tag.signature, body: randomBytes(40) }]));
+      return assemble(p.flatMap((x) => [x, { tag: Tag.trust, body: Uint8Array.of(1) }, { tag: 60, body: text('exp') }, { tag: Tag.signature, body: randomBytes(40, x.body.length) }]));
     },
     outcome: { check: (c) => expect(c.dropped.packets).toBeGreaterThan(0) },
   },
   {
     name: 'signatures of random bytes',
-    input: () => beforeSubkey(packetsOf(victim.binary), Array.from({ length: 50 }, () => ({ tag: Tag.signature, body: randomBytes(100) }))),
+    input: () => beforeSubkey(packetsOf(victim.binary), Array.from({ length: 50 }, (_, i) => ({ tag: Tag.signature, body: randomBytes(100, i) }))),
     outcome: { check: sameAsBaseline },
   },
   {
@@ -268,4 +281,46 @@ describe('hostile corpus', () => {
       }
     }, 60_000);
   }
+});
+
+describe('mutated certificates (property)', () => {
+  it('flipped bytes, truncations and splices give a certificate or a CertificateError, nothing else', async () => {
+    const fc = await import('fast-check');
+    const base = victim.binary;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat(base.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }),
+        fc.nat(base.length),
+        fc.boolean(),
+        async (flips, cut, armored) => {
+          const bytes = Uint8Array.from(base);
+          for (const [at, xor] of flips) bytes[at] ^= xor;
+          const mutated = bytes.subarray(0, Math.max(1, cut));
+          const input = armored ? openpgp.armor(openpgp.enums.armor.publicKey, mutated) : mutated;
+          try {
+            await loadCertificates(input, { max: 4 });
+          } catch (e) {
+            if (!(e instanceof CertificateError)) throw e;
+          }
+        },
+      ),
+      { numRuns: 400, seed: 20240601 },
+    );
+  }, 120_000);
+
+  it('mutated v6 certificates too', async () => {
+    const fc = await import('fast-check');
+    await fc.assert(
+      fc.asyncProperty(fc.nat(v6.binary.length - 1), fc.integer({ min: 1, max: 255 }), async (at, xor) => {
+        const bytes = Uint8Array.from(v6.binary);
+        bytes[at] ^= xor;
+        try {
+          await loadCertificates(bytes);
+        } catch (e) {
+          if (!(e instanceof CertificateError)) throw e;
+        }
+      }),
+      { numRuns: 300, seed: 7 },
+    );
+  }, 120_000);
 });

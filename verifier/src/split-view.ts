@@ -69,9 +69,12 @@ export function toProofSource(source: ConsistencyProofFetcher | ConsistencyProof
   return typeof source === 'function' ? { consistencyProof: source } : source;
 }
 
-/** Opens a note with the log key alone (no policy, no freshness): what evidence needs. */
-export function readSignedCheckpoint(note: string, logKey: NoteVerifier): SignedCheckpoint {
-  const opened = verifyNote(note, [logKey]);
+/**
+ * Opens a note with the log key (no quorum, no freshness: what evidence needs). Signatures of
+ * `otherKeys` (e.g. the policy's witnesses) present on the note must verify too.
+ */
+export function readSignedCheckpoint(note: string, logKey: NoteVerifier, otherKeys: readonly NoteVerifier[] = []): SignedCheckpoint {
+  const opened = verifyNote(note, [logKey, ...otherKeys]);
   if (!opened.verified.some((s) => s.name === logKey.name && s.keyId === logKey.keyId))
     throw new SignatureError('missing-log-signature', `checkpoint is not signed by the log key ${logKey.name}+${keyIdHex(logKey.keyId)}`);
   const cp = parseCheckpoint(opened.text);
@@ -113,13 +116,17 @@ function b64Hash(text: unknown, what: string): Uint8Array {
 }
 
 /**
- * Checks evidence (a SplitViewEvidence or its parsed JSON) under the log key (or a policy's).
+ * Checks evidence (a SplitViewEvidence or its parsed JSON) under the log key, or a policy's
+ * (then cosignatures of the policy's witnesses on the notes must verify too; they are not
+ * needed: the log's two signatures are the evidence).
  * Returns what it proves; throws FormatError 'bad-evidence', a SignatureError when a note is
  * not signed by the log, or ProofError 'not-a-split-view' when the checkpoints are consistent
  * or the proof does not establish otherwise.
  */
 export function verifySplitViewEvidence(evidence: unknown, key: Policy | NoteVerifier): VerifiedSplitView {
-  const logKey: NoteVerifier = 'log' in key && 'witnesses' in key ? key.log.verifier : (key as NoteVerifier);
+  const isPolicy = 'log' in key && 'witnesses' in key;
+  const logKey: NoteVerifier = isPolicy ? key.log.verifier : (key as NoteVerifier);
+  const witnesses = isPolicy ? key.witnesses.map((w) => w.verifier) : [];
   if (typeof evidence !== 'object' || evidence === null || Array.isArray(evidence)) bad('not an object');
   const e = evidence as Record<string, unknown>;
   if (e.format !== SPLIT_VIEW_EVIDENCE_FORMAT) bad(`format is not ${SPLIT_VIEW_EVIDENCE_FORMAT}`);
@@ -127,8 +134,8 @@ export function verifySplitViewEvidence(evidence: unknown, key: Policy | NoteVer
   if (!Array.isArray(e.proof)) bad('proof must be an array of base64 hashes');
   const x = b64Hash(e.firstRootInSecond, 'firstRootInSecond');
   const proof = e.proof.map((h, i) => b64Hash(h, `proof hash ${i}`));
-  const first = readSignedCheckpoint(e.first, logKey);
-  const second = readSignedCheckpoint(e.second, logKey);
+  const first = readSignedCheckpoint(e.first, logKey, witnesses);
+  const second = readSignedCheckpoint(e.second, logKey, witnesses);
   if (first.size > second.size) bad('first is larger than second');
   try {
     verifyConsistency(first.size, second.size, x, second.root, proof);

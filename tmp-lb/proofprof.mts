@@ -1,0 +1,23 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Session } from 'node:inspector/promises';
+import postgres from 'postgres';
+import { startEmbeddedPostgres } from '../server/db/embedded.ts';
+import { migrate } from '../server/db/migrate.ts';
+import { appendPending, integrate, inclusionProof, generateSigner, signNote } from '../log/index.ts';
+const dir = mkdtempSync(join(tmpdir(), 'gk-pb-'));
+const db = await startEmbeddedPostgres(join(dir, 'data'), { persistent: false });
+const sql = postgres(db.url, { max: 4, onnotice: () => {} });
+await migrate(sql);
+const signer = generateSigner('x');
+for (let i = 0; i < 100000; i += 10000) await appendPending(sql, Array.from({ length: 10000 }, () => randomBytes(102)));
+let size = 0;
+for (;;) { const r = await integrate(sql, { origin: 'x', signCheckpoint: (b) => signNote(b, [signer]), maxBatch: 65536 }); if (!r) break; size = r.size; }
+for (let i = 0; i < 20000; i++) await inclusionProof(sql, Math.floor(Math.random() * size), size);
+const s = new Session(); s.connect(); await s.post('Profiler.enable'); await s.post('Profiler.setSamplingInterval', { interval: 100 }); await s.post('Profiler.start');
+for (let i = 0; i < 100000; i++) await inclusionProof(sql, Math.floor(Math.random() * size), size);
+const { profile } = await s.post('Profiler.stop');
+writeFileSync('tmp-lb/incl.cpuprofile', JSON.stringify(profile));
+await sql.end(); await db.stop(); rmSync(dir, { recursive: true, force: true });
