@@ -2,16 +2,16 @@
 // starts, so that there is always a checkpoint to serve and to prove against.
 import type { Sql } from 'postgres';
 import { emptyRoot, formatCheckpoint } from '@glasskey/verifier';
-import { LOG_LOCK_KEY } from './coordination.ts';
+import { lockLog } from './integrate-queries.ts';
 
 export async function ensureInitialCheckpoint(sql: Sql, origin: string, signCheckpoint: (body: string) => string | Promise<string>): Promise<boolean> {
   return sql.begin(async (tx) => {
-    await tx`SELECT pg_advisory_xact_lock(${LOG_LOCK_KEY})`;
+    await lockLog(tx);
     const [any] = await tx`SELECT 1 FROM log_checkpoints LIMIT 1`;
     if (any) return false;
     const root = emptyRoot();
     const note = await signCheckpoint(formatCheckpoint({ origin, size: 0, root }));
-    await tx`INSERT INTO log_checkpoints (size, root, note) VALUES (0, ${root}, ${note})`;
+    await tx`INSERT INTO log_checkpoints (size, root, frontier, note) VALUES (0, ${root}, ${new Uint8Array(0)}, ${note})`;
     return true;
   });
 }

@@ -1,31 +1,33 @@
 // The SQL of one integration, three statements in one transaction:
-//  1. lockLog: the integrator's advisory lock;
+//  1. lockLog: the integrator's advisory lock (and the mark the log tables' triggers require);
 //  2. takeIntoLeaves: deletes up to n pending rows in id order and, in the same statement,
 //     numbers them from the current tree size, hashes them (SHA-256(0x00 || entry)) and stores
-//     them as entry-bundle rows and level-0 hash-tile rows; returns the ids and leaf hashes, so
-//     the entries themselves never travel back to the client;
-//  3. writeBatch: the upper-level tile rows, the batch row and the checkpoint, and the NOTIFY.
+//     them as entry-bundle rows, level-0 hash-tile rows and the batch row (which pending ids
+//     became which leaves); returns only the leaf hashes: entries and ids never travel back;
+//  3. writeBatch: the upper-level tile rows and the checkpoint (with the new frontier), and the
+//     NOTIFY.
 // A row that completes a tile another batch began is stored whole: the earlier rows of that
 // (non-full) tile are exactly its chain of additions, concatenated in width order.
 import type { TransactionSql } from 'postgres';
 import { INTEGRATED_CHANNEL, LOG_LOCK_KEY } from './coordination.ts';
-import { LogIntegrityError } from './errors.ts';
 import { HASH_SIZE } from './hashing.ts';
 import { intArrayLiteral, packBytes } from './sql-arrays.ts';
 import type { StoredTileRow } from './tile-rows.ts';
 import { int8 } from './tree-math.ts';
 
-/** Waits for and takes the integrator lock until the transaction ends. (Async, so that the query is sent on call.) */
+/**
+ * Waits for and takes the integrator lock until the transaction ends, and marks the transaction
+ * as the log's writer (the log tables' insert triggers require it). Async, so that the query
+ * is sent on call.
+ */
 export async function lockLog(tx: TransactionSql): Promise<void> {
-  await tx`SELECT pg_advisory_xact_lock(${LOG_LOCK_KEY}::int8)`;
+  await tx`SELECT pg_advisory_xact_lock(${LOG_LOCK_KEY}::int8), set_config('glasskey.log_writer', 'integrator', true)`;
 }
 
 export interface TakenLeaves {
   /** The tree size the leaves were numbered from (-1 when nothing was pending). */
   firstIndex: number;
-  /** Pending ids, ascending: leaf firstIndex + i came from ids[i]. */
-  ids: number[];
-  /** Their leaf hashes, in order. */
+  /** The leaf hashes of the entries taken, in order. */
   leafHashes: Uint8Array[];
 }
 
@@ -45,8 +47,7 @@ export async function takeIntoLeaves(tx: TransactionSql, limit: number): Promise
     ), parts AS (
       SELECT idx / 256 AS tile, (min(idx) % 256)::int2 AS start, (max(idx) % 256 + 1)::int2 AS width,
              string_agg(substring(int4send(octet_length(entry)) FROM 3 FOR 2) || entry, ''::bytea ORDER BY idx) AS bundle,
-             string_agg(leaf, ''::bytea ORDER BY idx) AS hashes,
-             string_agg(id::text, ',' ORDER BY idx) AS ids
+             string_agg(leaf, ''::bytea ORDER BY idx) AS hashes
         FROM leaves GROUP BY idx / 256
     ), bundles AS (
       INSERT INTO log_entry_bundles (idx, width, start, entries)
@@ -64,23 +65,18 @@ export async function takeIntoLeaves(tx: TransactionSql, limit: number): Promise
                   THEN (SELECT string_agg(t.hashes, ''::bytea ORDER BY t.width) FROM log_tiles t WHERE t.level = 0 AND t.idx = tile) || hashes
                   ELSE hashes END
         FROM parts
+    ), batch AS (
+      INSERT INTO log_batches (first_index, size, pending_ids, pending_range)
+      SELECT (SELECT size FROM tree), (SELECT size FROM tree) + count(*), array_agg(id ORDER BY id), int8range(min(id), max(id), '[]')
+        FROM leaves HAVING count(*) > 0
     )
-    SELECT (SELECT size FROM tree) AS first_index, tile, ids, hashes FROM parts ORDER BY tile`;
-  if (parts.length === 0) return { firstIndex: -1, ids: [], leafHashes: [] };
-  const ids: number[] = [];
+    SELECT (SELECT size FROM tree) AS first_index, tile, hashes FROM parts ORDER BY tile`;
   const leafHashes: Uint8Array[] = [];
   for (const p of parts) {
-    const partIds = (p.ids as string).split(',');
     const blob = p.hashes as Uint8Array;
-    if (blob.length !== partIds.length * HASH_SIZE) {
-      throw new LogIntegrityError('bad-leaves', `took ${partIds.length} entries but got ${blob.length} bytes of leaf hashes`);
-    }
-    for (let i = 0; i < partIds.length; i++) {
-      ids.push(int8(partIds[i]));
-      leafHashes.push(blob.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE));
-    }
+    for (let o = 0; o < blob.length; o += HASH_SIZE) leafHashes.push(blob.subarray(o, o + HASH_SIZE));
   }
-  return { firstIndex: int8(parts[0].first_index), ids, leafHashes };
+  return { firstIndex: parts.length > 0 ? int8(parts[0].first_index) : -1, leafHashes };
 }
 
 export interface UpperTileRow extends StoredTileRow {
@@ -89,21 +85,17 @@ export interface UpperTileRow extends StoredTileRow {
 }
 
 export interface BatchToWrite {
-  firstIndex: number;
   size: number;
-  pendingIds: number[];
-  frontier: Uint8Array;
   root: Uint8Array;
+  /** The new tree's frontier, concatenated. */
+  frontier: Uint8Array;
   note: string;
   /** New hashes of tile levels >= 1 (a row completing a tile may start past 0: completed in SQL). */
   tiles: UpperTileRow[];
 }
 
-/** Writes upper-level tiles, the batch row and the checkpoint, and notifies; one statement. */
+/** Writes upper-level tiles and the checkpoint, and notifies; one statement. */
 export async function writeBatch(tx: TransactionSql, b: BatchToWrite): Promise<void> {
-  if (b.pendingIds.length !== b.size - b.firstIndex) {
-    throw new LogIntegrityError('bad-batch', `batch [${b.firstIndex}, ${b.size}) has ${b.pendingIds.length} pending ids`);
-  }
   const data = packBytes(b.tiles.map((t) => t.data));
   await tx`
     WITH tiles AS (
@@ -118,12 +110,8 @@ export async function writeBatch(tx: TransactionSql, b: BatchToWrite): Promise<v
           ${intArrayLiteral(b.tiles.map((t) => t.level))}::int2[], ${intArrayLiteral(b.tiles.map((t) => t.index))}::int8[],
           ${intArrayLiteral(b.tiles.map((t) => t.width))}::int2[], ${intArrayLiteral(b.tiles.map((t) => t.start))}::int2[],
           ${data.offsets}::int4[], ${data.lengths}::int4[]) AS p(level, idx, width, start, o, l)
-    ), batch AS (
-      INSERT INTO log_batches (first_index, size, pending_ids, pending_range, frontier)
-      VALUES (${b.firstIndex}::int8, ${b.size}::int8, ${intArrayLiteral(b.pendingIds)}::int8[],
-              int8range(${b.pendingIds[0]}::int8, ${b.pendingIds[b.pendingIds.length - 1]}::int8, '[]'),
-              ${b.frontier}::bytea)
     )
-    INSERT INTO log_checkpoints (size, root, note) VALUES (${b.size}::int8, ${b.root}::bytea, ${b.note})
+    INSERT INTO log_checkpoints (size, root, frontier, note)
+    VALUES (${b.size}::int8, ${b.root}::bytea, ${b.frontier}::bytea, ${b.note})
     RETURNING pg_notify(${INTEGRATED_CHANNEL}, size::text)`;
 }

@@ -1,11 +1,12 @@
 // integrate(): one batch of the sequencer. In one transaction under the log's advisory lock:
 // take up to maxBatch pending entries in id order into the tree (entry bundles, level-0 tiles,
-// pending rows deleted), compute the upper tree levels from the previous frontier, write
-// their tile rows, the batch row and the newly signed checkpoint. A crash or rollback
+// the batch row, pending rows deleted), compute the upper tree levels from the previous
+// checkpoint's frontier, write their tile rows and the newly signed checkpoint. A crash or rollback
 // anywhere leaves the log as it was.
-import type { Sql } from 'postgres';
+import type { Sql, TransactionSql } from 'postgres';
 import { formatCheckpoint, parseNote } from '@glasskey/verifier';
 import { CheckpointSigningError, LogArgumentError, LogIntegrityError } from './errors.ts';
+import { ConnectionWatch } from './lost-connection.ts';
 import { lockLog, takeIntoLeaves, writeBatch, type UpperTileRow } from './integrate-queries.ts';
 import { appendLeaves, type LevelHashes } from './tree-append.ts';
 import { readFrontier } from './tree-queries.ts';
@@ -48,31 +49,46 @@ export function checkIntegrateOptions(opts: IntegrateOptions): number {
 /** Integrates one batch; null when nothing was pending. */
 export async function integrate(sql: Sql, opts: IntegrateOptions): Promise<IntegrateResult | null> {
   const maxBatch = checkIntegrateOptions(opts);
-  const result = await sql.begin(async (tx) => {
-    // Sent together, in this order (each call sends its query at once); the server runs them
-    // one after the other, so the last two see everything committed before the lock was granted.
-    const [, frontier, taken] = await Promise.all([lockLog(tx), readFrontier(tx), takeIntoLeaves(tx, maxBatch)]);
-    if (taken.ids.length === 0) return null;
-    if (taken.firstIndex !== frontier.size) {
-      throw new LogIntegrityError('bad-frontier', `newest batch ends at ${frontier.size}, the tree at ${taken.firstIndex}`);
-    }
-    const appended = appendLeaves(frontier, taken.leafHashes);
-    const size = appended.frontier.size;
-    const body = formatCheckpoint({ origin: opts.origin, size, root: appended.root });
-    const note = await opts.signCheckpoint(body);
-    checkSignedNote(note, body);
-    await writeBatch(tx, {
-      firstIndex: frontier.size,
-      size,
-      pendingIds: taken.ids,
-      frontier: Buffer.concat(appended.frontier.nodes),
-      root: appended.root,
-      note,
-      tiles: upperTileRows(appended.levels),
-    });
-    return { size, root: new Uint8Array(appended.root), checkpoint: note, appended: taken.ids.length };
+  const connection = new ConnectionWatch();
+  const result = await connection.watch(
+    sql.begin(async (tx) => {
+      try {
+        return await integrateIn(tx, opts, maxBatch, connection);
+      } catch (err) {
+        return connection.fail(err);
+      }
+    }) as Promise<IntegrateResult | null>,
+  );
+  return result;
+}
+
+async function integrateIn(
+  tx: TransactionSql,
+  opts: IntegrateOptions,
+  maxBatch: number,
+  connection: ConnectionWatch,
+): Promise<IntegrateResult | null> {
+  // Sent together, in this order (each call sends its query at once); the server runs them
+  // one after the other, so the last two see everything committed before the lock was granted.
+  const [, frontier, taken] = await Promise.all([lockLog(tx), readFrontier(tx), takeIntoLeaves(tx, maxBatch)]);
+  if (taken.leafHashes.length === 0) return null;
+  if (taken.firstIndex !== frontier.size) {
+    throw new LogIntegrityError('bad-frontier', `newest batch ends at ${frontier.size}, the tree at ${taken.firstIndex}`);
+  }
+  const appended = appendLeaves(frontier, taken.leafHashes);
+  const size = appended.frontier.size;
+  const body = formatCheckpoint({ origin: opts.origin, size, root: appended.root });
+  const note = await opts.signCheckpoint(body);
+  checkSignedNote(note, body);
+  await connection.alive();
+  await writeBatch(tx, {
+    size,
+    root: appended.root,
+    frontier: Buffer.concat(appended.frontier.nodes),
+    note,
+    tiles: upperTileRows(appended.levels),
   });
-  return result as IntegrateResult | null;
+  return { size, root: new Uint8Array(appended.root), checkpoint: note, appended: taken.leafHashes.length };
 }
 
 /** Rows for the new hashes of tile levels 1 and up (level 0 is written by takeIntoLeaves). */

@@ -54,16 +54,6 @@ export const cutEntries: PrefixCutter = (data, count) => {
   return data.subarray(0, o);
 };
 
-/** The tile's widest width available from its rows (0 if none). */
-export function availableWidth(rows: readonly StoredTileRow[]): number {
-  let base: StoredTileRow | undefined;
-  for (const r of rows) if (r.start === 0 && (!base || r.width > base.width)) base = r;
-  if (!base) return 0;
-  let have = base.width;
-  for (const r of [...rows].sort((a, b) => a.width - b.width)) if (r.start === have) have = r.width;
-  return have;
-}
-
 /**
  * The first `width` items of the tile from its stored rows, or null if the rows do not reach
  * that far. `width` undefined means as wide as available.

@@ -1,4 +1,4 @@
-// SQL reads of the integrated tree: the frontier of the newest batch, the tree size, and the
+// SQL reads of the integrated tree: the frontier of the newest checkpoint, the tree size, and the
 // stored rows of hash tiles and entry bundles.
 import { type SqlLike } from './coordination.ts';
 import { HASH_SIZE } from './hashing.ts';
@@ -9,7 +9,7 @@ import { int8 } from './tree-math.ts';
 
 /** The frontier after the newest batch (size 0 with no hashes for an empty log). */
 export async function readFrontier(sql: SqlLike): Promise<TreeFrontier> {
-  const [row] = await sql`SELECT size, frontier FROM log_batches ORDER BY first_index DESC LIMIT 1`;
+  const [row] = await sql`SELECT size, frontier FROM log_checkpoints ORDER BY size DESC LIMIT 1`;
   if (!row) return { size: 0, nodes: [] };
   const bytes = row.frontier as Uint8Array;
   const nodes: Uint8Array[] = [];

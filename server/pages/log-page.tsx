@@ -1,7 +1,9 @@
 // GET /log: the served checkpoint with its signature and cosignatures (and their ages), the
 // log's size over time, the policy clients pin (to read and download), and how to watch an
-// address with a monitor and read the log's tiles.
+// address with a monitor and read the log's tiles. Before the witnesses' quorum has cosigned
+// a first checkpoint there is none to serve: the page says so and shows the rest.
 import type { Context } from 'hono';
+import { ApiError } from '../http/errors.ts';
 import { logPolicy } from '../policy.ts';
 import type { Services } from '../services.ts';
 import { servedCheckpointView, type CheckpointView } from './checkpoint-view.ts';
@@ -40,7 +42,31 @@ function Signatures({ cp, now }: { cp: CheckpointView; now: Date }) {
   );
 }
 
-export function LogPage({ cp, points, policy, publicUrl, now }: { cp: CheckpointView; points: GrowthPoint[]; policy: string; publicUrl: string; now: Date }) {
+function CheckpointSection({ cp, now }: { cp: CheckpointView; now: Date }) {
+  return (
+    <>
+      <dl class="summary">
+        <dt>Log</dt>
+        <dd>
+          <code>{cp.origin}</code>
+        </dd>
+        <dt>Size</dt>
+        <dd data-size={cp.size}>{cp.size.toLocaleString('en-US')} entries</dd>
+        <dt>Root hash</dt>
+        <dd>
+          <code class="hash">{cp.root}</code>
+        </dd>
+      </dl>
+      <Signatures cp={cp} now={now} />
+      <details>
+        <summary>The signed checkpoint, as served at /log/checkpoint</summary>
+        <pre>{cp.note}</pre>
+      </details>
+    </>
+  );
+}
+
+export function LogPage({ cp, points, policy, publicUrl, now }: { cp: CheckpointView | null; points: GrowthPoint[]; policy: string; publicUrl: string; now: Date }) {
   return (
     <Layout title="The transparency log" section="log">
       <p class="lead">
@@ -49,23 +75,13 @@ export function LogPage({ cp, points, policy, publicUrl, now }: { cp: Checkpoint
       </p>
       <section aria-labelledby="cp-h">
         <h2 id="cp-h">Current checkpoint</h2>
-        <dl class="summary">
-          <dt>Log</dt>
-          <dd>
-            <code>{cp.origin}</code>
-          </dd>
-          <dt>Size</dt>
-          <dd data-size={cp.size}>{cp.size.toLocaleString('en-US')} entries</dd>
-          <dt>Root hash</dt>
-          <dd>
-            <code class="hash">{cp.root}</code>
-          </dd>
-        </dl>
-        <Signatures cp={cp} now={now} />
-        <details>
-          <summary>The signed checkpoint, as served at /log/checkpoint</summary>
-          <pre>{cp.note}</pre>
-        </details>
+        {cp === null ? (
+          <div class="alert error" role="status">
+            <p>No checkpoint is served yet: the log is waiting for its witnesses to cosign one (the quorum in the policy below).</p>
+          </div>
+        ) : (
+          <CheckpointSection cp={cp} now={now} />
+        )}
       </section>
       <section aria-labelledby="growth-h">
         <h2 id="growth-h">Size over time</h2>
@@ -102,7 +118,11 @@ export function LogPage({ cp, points, policy, publicUrl, now }: { cp: Checkpoint
 
 export function logPageHandler(svc: Services) {
   return async (c: Context) => {
-    const [cp, points] = await Promise.all([servedCheckpointView(svc), logGrowth(svc.sql)]);
+    const served = servedCheckpointView(svc).catch((err) => {
+      if (err instanceof ApiError && err.code === 'no-checkpoint') return null;
+      throw err;
+    });
+    const [cp, points] = await Promise.all([served, logGrowth(svc.sql)]);
     return sendPage(c, <LogPage cp={cp} points={points} policy={logPolicy(svc)} publicUrl={svc.config.publicUrl} now={svc.now()} />);
   };
 }

@@ -34,6 +34,11 @@ function Downloads({ q, fingerprint }: { q: string; fingerprint: string }) {
   );
 }
 
+/** The monitor command for these addresses (each --expect belongs to the --address before it). */
+export function monitorCommand(publicUrl: string, addresses: string[], fingerprint: string): string {
+  return `npx glasskey-verify monitor --server ${publicUrl} ${addresses.map((a) => `--address ${a} --expect ${fingerprint}`).join(' ')} --interval 300`;
+}
+
 function KeyBlock({ shown, q, now, publicUrl }: { shown: Shown; q: string; now: Date; publicUrl: string }) {
   const { cert, addresses } = shown;
   return (
@@ -51,7 +56,7 @@ function KeyBlock({ shown, q, now, publicUrl }: { shown: Shown; q: string; now: 
           <summary>Is this your key? Watch it.</summary>
           <p>A monitor reads every new log entry and tells you if any other key is ever bound to your address:</p>
           <pre>
-            <code>{`npx glasskey-verify monitor --server ${publicUrl} ${addresses.map((a) => `--address ${a}`).join(' ')} --expect ${cert.fingerprint}`}</code>
+            <code>{monitorCommand(publicUrl, addresses, cert.fingerprint)}</code>
           </pre>
         </details>
       ) : null}

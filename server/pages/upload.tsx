@@ -117,7 +117,7 @@ export function uploadHandler(svc: Services) {
       return sendPage(c, <UploadResultPage {...props} />);
     } catch (err) {
       const d = describeError(err);
-      if (d.status >= 500) throw err;
+      if (d.status >= 500) throw err; // the error page says it (and logs our own faults)
       return sendPage(c, <HomePage csrf={csrfToken(c, svc)} uploadError={d.error} />, d.status, d.headers);
     }
   };

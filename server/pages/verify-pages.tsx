@@ -33,7 +33,7 @@ export function ConfirmPage({ link, csrf, action }: { link: PendingLink; csrf: s
   );
 }
 
-export function ConfirmedPage({ done }: { done: Confirmation }) {
+export function ConfirmedPage({ done, witnessed }: { done: Confirmation; witnessed: boolean }) {
   const bind = done.action === 'bind';
   const search = `/search?q=${encodeURIComponent(done.address)}`;
   return (
@@ -54,6 +54,9 @@ export function ConfirmedPage({ done }: { done: Confirmation }) {
           {done.index === null ? 'Nothing needed to change in the log.' : `The log recorded it as entry ${done.index}.`}
         </p>
       </div>
+      {bind && witnessed && done.index !== null ? (
+        <p class="muted">Lookups serve it once the log's witnesses have cosigned a checkpoint that includes it, usually within seconds.</p>
+      ) : null}
       {bind ? (
         <p>
           <a class="button" href={search}>

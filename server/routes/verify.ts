@@ -37,7 +37,7 @@ export function verifyRoutes(svc: Services) {
   app.post('/:token', csrfGuard(svc, { allowFormless: true }), async (c) => {
     const done = await confirmToken(svc, c.req.param('token'));
     if (wantsJson(c)) return c.json(done);
-    return sendPage(c, ConfirmedPage({ done }), 200, PRIVATE);
+    return sendPage(c, ConfirmedPage({ done, witnessed: svc.policyWitnessLines().length > 0 }), 200, PRIVATE);
   });
   return app;
 }

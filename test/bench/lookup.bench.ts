@@ -13,7 +13,7 @@
 // BENCH_LOOKUP_ROUNDS (1 ABBA round = 2 runs per endpoint), BENCH_LOOKUP_CACHE=0,
 // BENCH_WORKERS (threads for the certificate and VRF generation).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Sql } from 'postgres';
@@ -82,6 +82,36 @@ async function verifySample(url: string, addresses: readonly string[], n: number
     await res.arrayBuffer();
   }
   return ok;
+}
+
+/** CPU seconds (user + system) so far of the PostgreSQL backends serving `sql`'s database; null where /proc is unreadable. */
+async function backendCpu(sql: Sql): Promise<Map<number, number> | null> {
+  const rows = await sql`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`;
+  const out = new Map<number, number>();
+  try {
+    for (const { pid } of rows) {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(pid as number, (Number(f[11]) + Number(f[12])) / 100); // clock ticks of 1/100 s (USER_HZ)
+    }
+  } catch {
+    return null;
+  }
+  return out;
+}
+
+function cpuDelta(before: Map<number, number> | null, after: Map<number, number> | null): number {
+  if (!before || !after) return NaN;
+  let s = 0;
+  for (const [pid, t] of after) s += t - (before.get(pid) ?? 0);
+  return s;
+}
+
+interface MeasuredRun extends LoadResult {
+  /** Server (this process) CPU microseconds per answered request. */
+  nodeUs: number;
+  /** PostgreSQL backend CPU microseconds per answered request (NaN if unknown). */
+  pgUs: number;
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -155,13 +185,17 @@ export async function startLookupServer(sql: Sql, databaseUrl: string, log: (m: 
   }
 }
 
-/** Warm-up, then ABBA rounds of plain and proof lookups; the result rows. */
-export async function measureLookups(url: string, addressesFile: string, log: (m: string) => void): Promise<BenchRow[]> {
+/**
+ * Warm-up, then ABBA rounds of plain and proof lookups; the result rows. Besides the load
+ * generator's figures, each run records the CPU time the server process (this one) and the
+ * database's PostgreSQL backends spent per request: steadier than req/s on a shared machine.
+ */
+export async function measureLookups(sql: Sql, url: string, addressesFile: string, log: (m: string) => void): Promise<BenchRow[]> {
   log(`warm-up: ${WARMUP} s each endpoint`);
   await load(url, PLAIN, addressesFile, WARMUP);
   await load(url, PROOF, addressesFile, WARMUP);
-  const plain: LoadResult[] = [];
-  const proof: LoadResult[] = [];
+  const plain: MeasuredRun[] = [];
+  const proof: MeasuredRun[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     for (const [name, template, into] of [
       ['plain', PLAIN, plain],
@@ -170,18 +204,29 @@ export async function measureLookups(url: string, addressesFile: string, log: (m
       ['plain', PLAIN, plain],
     ] as const) {
       log(`${name}: ${CONNECTIONS} connections, ${SECONDS} s`);
+      const pg0 = await backendCpu(sql);
+      const cpu0 = process.cpuUsage();
       const result = await load(url, template, addressesFile, SECONDS);
+      const cpu = process.cpuUsage(cpu0);
+      const pg = cpuDelta(pg0, await backendCpu(sql));
+      const answered = Math.max(1, result.requests + result.non2xx);
+      const run = { ...result, nodeUs: (cpu.user + cpu.system) / answered, pgUs: (pg * 1e6) / answered };
       const failed = result.non2xx + result.errors + result.timeouts;
-      log(`  ${fmt(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms${failed > 0 ? `, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts` : ''}`);
-      into.push(result);
+      log(
+        `  ${fmt(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms; CPU a request: server ${fmt(run.nodeUs)} us, PostgreSQL ${fmt(run.pgUs)} us` +
+          (failed > 0 ? `; ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts` : ''),
+      );
+      into.push(run);
     }
   }
   const bad = [...plain, ...proof].reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0);
-  const summary = (results: LoadResult[]) => ({
+  const summary = (results: MeasuredRun[]) => ({
     rps: mean(results.map((r) => r.rps)),
     p50: mean(results.map((r) => r.p50)),
     p99: Math.max(...results.map((r) => r.p99)),
     bytes: mean(results.map((r) => r.bytesPerResponse)),
+    nodeUs: mean(results.map((r) => r.nodeUs)),
+    pgUs: mean(results.map((r) => r.pgUs)),
   });
   const p = summary(plain);
   const q = summary(proof);
@@ -192,6 +237,14 @@ export async function measureLookups(url: string, addressesFile: string, log: (m
     { name: 'proof / plain throughput', value: q.rps / p.rps, unit: 'ratio', note: `target >= 0.75${bad > 0 ? `; ${bad} failed requests` : ''}` },
     { name: 'p99 latency, plain', value: p.p99, unit: 'ms', note: 'worst run' },
     { name: 'p99 latency, with proof', value: q.p99, unit: 'ms', note: 'worst run; target < 50 ms' },
+    { name: 'server CPU a request, plain', value: p.nodeUs, unit: 'us', note: `PostgreSQL backends ${fmt(p.pgUs)} us` },
+    { name: 'server CPU a request, with proof', value: q.nodeUs, unit: 'us', note: `PostgreSQL backends ${fmt(q.pgUs)} us` },
+    {
+      name: 'plain / proof CPU a request (server + PostgreSQL)',
+      value: (p.nodeUs + (Number.isNaN(p.pgUs) ? 0 : p.pgUs)) / (q.nodeUs + (Number.isNaN(q.pgUs) ? 0 : q.pgUs)),
+      unit: 'ratio',
+      note: 'the throughput ratio a CPU-bound server would reach; steadier on a shared machine',
+    },
   ];
 }
 
@@ -199,7 +252,7 @@ export async function measureLookups(url: string, addressesFile: string, log: (m
 export async function lookupBenchmark(sql: Sql, databaseUrl: string, log: (m: string) => void): Promise<BenchRow[]> {
   const server = await startLookupServer(sql, databaseUrl, log);
   try {
-    return [...server.rows, ...(await measureLookups(server.url, server.addressesFile, log))];
+    return [...server.rows, ...(await measureLookups(sql, server.url, server.addressesFile, log))];
   } finally {
     await server.stop();
   }

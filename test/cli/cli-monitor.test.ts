@@ -55,7 +55,7 @@ async function webhookSink(): Promise<{ url: string; bodies: Record<string, unkn
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, bodies };
 }
 
-test('expected keys: exit 0; a rogue key: exit 2, JSON alert with its index, webhook POST; never twice', async () => {
+test('expected keys: exit 0; a rogue key: exit 2 (hashing on worker threads), JSON alert with its index, webhook POST; never twice', async () => {
   const log = new FakeLog(makeKeys('cli.monitor.example', 1));
   const cert = await certificate();
   log.appendRandom(3000);
@@ -79,7 +79,7 @@ test('expected keys: exit 0; a rogue key: exit 2, JSON alert with its index, web
   log.appendRandom(100);
   const rogue = log.bind(ALICE, await certificate(), { hidden: true });
   log.publish();
-  const alerted = await runCli([...args, '--json']);
+  const alerted = await runCli([...args, '--json'], { env: { GLASSKEY_VERIFY_THREADS: '2' } });
   expect(alerted.code).toBe(2);
   const lines = jsonLines(alerted.stdout);
   const alerts = lines.filter((l) => l.type === 'alert');

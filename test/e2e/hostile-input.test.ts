@@ -16,7 +16,7 @@ import { loadCertificate } from '../../server/openpgp/load.ts';
 import { wkdHash } from '../../server/openpgp/wkd-hash.ts';
 import { ratePolicies } from '../../server/ratelimit/index.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
-import { assemble, encodePacket, generate, packetsOf, selfSignedUserId, sign, SigType, Tag, text, type RawPacket, type TestKey } from '../openpgp/helpers.ts';
+import { assemble, encodePacket, generate, packetsOf, selfSignedUserId, Tag, text, type RawPacket, type TestKey } from '../openpgp/helpers.ts';
 
 // ---------------------------------------------------------------------------------------
 // Raw HTTP: node:http, so paths, methods, Host headers and bodies go out exactly as written.
@@ -919,6 +919,9 @@ describe('afterwards', () => {
     const withNul = await loadCertificate(await selfSigned(['Mallory\u0000 <mallory@example.org>', 'Mallory <mallory@example.org>']));
     expect(withNul.addresses).toEqual(['mallory@example.org']);
     expect(withNul.userIds).toHaveLength(1);
+    // The armor with the checksum line this test computes is accepted; only the flipped one is not.
+    expect((await loadCertificate(withCrcLine(bob.armored))).fingerprint).toBe(bob.privateKey.getFingerprint().toUpperCase());
+    await expect(loadCertificate(withCrc(withCrcLine(bob.armored), flipCrc(crcOf(withCrcLine(bob.armored)))))).rejects.toMatchObject({ code: 'unreadable' });
   });
 
   test('the lookups made before the corpus are unchanged and still verify', async () => {

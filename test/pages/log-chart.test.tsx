@@ -3,6 +3,7 @@
 // log_checkpoints read into at most the requested number of points.
 import { describe, expect, test } from 'vitest';
 import { chartGeometry, compactNumber, LogChart, niceCeiling } from '../../server/pages/log-chart.tsx';
+import { lockLog } from '../../log/integrate-queries.ts';
 import { logGrowth } from '../../server/pages/log-growth.ts';
 import { freshDatabase } from '../helpers/db.ts';
 
@@ -60,7 +61,10 @@ describe('logGrowth', () => {
     try {
       const t = Date.UTC(2025, 0, 1);
       const rows = Array.from({ length: 600 }, (_, i) => ({ size: i * 2, root: Buffer.alloc(32, i % 256), note: `n${i}`, created_at: new Date(t + i * 60_000) }));
-      await db.sql`INSERT INTO log_checkpoints ${db.sql(rows, 'size', 'root', 'note', 'created_at')}`;
+      await db.sql.begin(async (tx) => {
+        await lockLog(tx); // only the integrator writes the log's tables
+        await tx`INSERT INTO log_checkpoints ${tx(rows, 'size', 'root', 'note', 'created_at')}`;
+      });
       const points = await logGrowth(db.sql, 50);
       expect(points.length).toBeLessThanOrEqual(50);
       expect(points.length).toBeGreaterThan(40);

@@ -356,6 +356,8 @@ export interface FakeServerOptions {
   tamper?: (path: string, body: Uint8Array) => Uint8Array | undefined;
   /** Serve only the current size's partial tiles (older partial widths 404, as real servers may). */
   onlyCurrentPartials?: boolean;
+  /** Keeps full tiles and bundles once built (they never change), as a CDN would: for benchmarks. */
+  cacheFullTiles?: boolean;
   /** Holds the answer to a request path until the promise settles (a server that hangs). */
   hold?: (path: string) => Promise<void> | undefined;
 }
@@ -377,6 +379,7 @@ function send(res: http.ServerResponse, status: number, type: string, body: Uint
 export async function startFakeServer(log: FakeLog | (() => FakeLog), options: FakeServerOptions = {}): Promise<FakeServer> {
   const current = typeof log === 'function' ? log : () => log;
   const state: FakeServer = { url: '', log: current(), requests: 0, close: async () => undefined };
+  const tileCache = new Map<string, Uint8Array>();
   const server = http.createServer(async (req, res) => {
     state.requests++;
     const held = options.hold?.(new URL(req.url ?? '/', 'http://x').pathname);
@@ -407,6 +410,8 @@ export async function startFakeServer(log: FakeLog | (() => FakeLog), options: F
         return reply(200, 'text/plain; charset=utf-8', l.served.note);
       }
       if (path.startsWith('/log/tile/')) {
+        const cached = tileCache.get(path);
+        if (cached) return reply(200, 'application/octet-stream', cached);
         const t = parseTilePath(path.slice('/log/'.length));
         const index = Number(t.index);
         const servedSize = l.served?.size ?? 0;
@@ -416,6 +421,7 @@ export async function startFakeServer(log: FakeLog | (() => FakeLog), options: F
           if (Math.floor(hashes / TILE_WIDTH) !== index || hashes % TILE_WIDTH !== t.width) return reply(404, 'text/plain', 'no such tile\n');
         }
         const body = t.level === 'entries' ? l.entryBundle(index, t.width) : l.hashTile(t.level, index, t.width);
+        if (body && options.cacheFullTiles && t.width === TILE_WIDTH) tileCache.set(path, body);
         return body ? reply(200, 'application/octet-stream', body) : reply(404, 'text/plain', 'no such tile\n');
       }
       return reply(404, 'text/plain', 'not found\n');

@@ -90,6 +90,28 @@ export class CompactRange {
     this.count++;
   }
 
+  /**
+   * Appends a whole perfect subtree of 2^height leaves by its root; the size must be a multiple
+   * of 2^height. onNode sees the subtree root itself and each node completed above it.
+   */
+  appendSubtree(height: number, hash: Uint8Array, onNode?: NodeCallback): void {
+    const span = 2 ** height;
+    if (this.count % span !== 0) throw new RangeError(`tree edge: a subtree of height ${height} cannot start at ${this.count}`);
+    const last = this.count + span - 1;
+    let h = hash;
+    let s = this.count / span;
+    let at = height;
+    if (onNode && height > 0) onNode(height, s, h);
+    while (s % 2 === 1) {
+      h = this.node(this.hashes.pop()!, h);
+      at++;
+      s = (s - 1) / 2;
+      if (onNode) onNode(at, Math.floor(last / 2 ** at), h);
+    }
+    this.hashes.push(h);
+    this.count += span;
+  }
+
   /** The RFC 9162 root of the first `size` leaves. */
   root(): Uint8Array {
     if (this.hashes.length === 0) return emptyRoot();

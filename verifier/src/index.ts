@@ -35,3 +35,4 @@ export * from './monitor-scan.ts';
 export * from './monitor-watch.ts';
 export * from './monitor-gossip.ts';
 export * from './monitor.ts';
+export * from './bundle-hasher.ts';

@@ -1,11 +1,14 @@
 // The monitor's scanner: follows a log from the edge it verified so far up to a target size,
 // reading entry bundles and hash tiles (several requests in flight, processed in order). For
 // every new entry it computes the leaf hash and compares it with the level-0 hash tile; it
-// appends the leaf to the compact range, and compares each completed node of height 8, 16, ...
-// with the hash tile one level up. Every hash is computed once (one leaf hash and, amortized,
-// one node hash per entry); the caller then compares range.root() with the checkpoint root.
+// appends the leaves (a full bundle at once, by its subtree root) to the compact range, and
+// compares each completed node of height 8, 16, ... with the hash tile one level up. Every hash
+// is computed once (one leaf hash and, amortized, one node hash per entry), by a pluggable
+// BundleHasher that may run off the main thread; the caller then compares range.root() with
+// the checkpoint root.
 // A served tile that disagrees with the hashes of the entries is a TileMismatchError naming
 // the tile and the leaf (or node) index.
+import { syncBundleHasher, type BundleHasher, type BundleHashes } from './bundle-hasher.ts';
 import { CompactRange } from './compact-range.ts';
 import { ProofError } from './errors.ts';
 import type { TileSource } from './log-client.ts';
@@ -32,7 +35,9 @@ export interface ScanOptions {
   range: CompactRange;
   targetSize: number;
   sha256?: Sha256Function;
-  /** Bundles (each an entry bundle and its hash tile) fetched ahead; default 8. */
+  /** Computes leaf hashes and full bundles' subtree roots; default: in this thread with sha256. */
+  hashBundle?: BundleHasher;
+  /** Bundles (each an entry bundle and its hash tile) fetched ahead; default 16. */
   concurrency?: number;
   /** Sees each bundle's new entries (views, valid during the call) and the index of the first. */
   onBundle?: (firstIndex: number, entries: readonly Uint8Array[]) => void;
@@ -48,21 +53,25 @@ export type ScanResult = 'complete' | 'stopped';
 export async function scanToSize(options: ScanOptions): Promise<ScanResult> {
   const { source, range, targetSize: n } = options;
   const sha256 = options.sha256 ?? nobleSha256;
-  const concurrency = Math.max(1, options.concurrency ?? 8);
+  const concurrency = Math.max(1, options.concurrency ?? 16);
   const progressEvery = options.progressEvery ?? 65536;
   const start = range.size;
   if (start > n) throw new RangeError(`scan: the edge (${start}) is past the target size (${n})`);
   if (start === n) return 'complete';
 
+  const hashBundle = options.hashBundle ?? syncBundleHasher(sha256);
   const first = Math.floor(start / TILE_WIDTH);
   const last = Math.ceil(n / TILE_WIDTH) - 1;
-  type Fetched = [Uint8Array[], Uint8Array];
+  type Fetched = [Uint8Array[], Uint8Array, BundleHashes];
   const inflight: Promise<Fetched>[] = [];
   let next = first;
   const fill = () => {
     while (inflight.length < concurrency && next <= last) {
       const w = tileWidth(0, next, n);
-      const p = Promise.all([source.entryBundle(next, w), source.hashTile(0, next, w)]);
+      // Hashing starts as soon as a bundle arrives (in parallel, with an off-thread hasher).
+      const p = Promise.all([source.entryBundle(next, w), source.hashTile(0, next, w)]).then(
+        async ([entries, tile]): Promise<Fetched> => [entries, tile, await hashBundle(entries)],
+      );
       p.catch(() => undefined); // consumed (and rethrown) in order below
       inflight.push(p);
       next++;
@@ -82,32 +91,29 @@ export async function scanToSize(options: ScanOptions): Promise<ScanResult> {
     if (height % 8 === 0) checks.push({ height, index, hash });
   };
 
-  const scratch = new Uint8Array(1 + 0xffff);
   let sinceProgress = 0;
   fill();
   for (let b = first; b <= last; b++) {
-    const [entries, tile] = await inflight.shift()!;
+    const [entries, tile, hashes] = await inflight.shift()!;
     fill();
     const base = b * TILE_WIDTH;
     const from = Math.max(range.size, base) - base;
-    for (let j = from; j < entries.length; j++) {
-      const e = entries[j];
-      scratch.set(e, 1);
-      const leaf = sha256(scratch.subarray(0, 1 + e.length));
-      const off = j * 32;
-      for (let k = 0; k < 32; k++) {
-        if (leaf[k] !== tile[off + k]) {
-          const path = tilePath(0, b, entries.length);
-          throw new TileMismatchError(
-            0,
-            base + j,
-            path,
-            `tile ${path} does not match entry ${base + j} of ${entriesPath(b, entries.length)}: the server's tiles and entries disagree`,
-          );
-        }
+    const { leaves } = hashes;
+    if (leaves.length !== entries.length * 32) throw new RangeError('bundle hasher: wrong number of leaf hashes');
+    for (let off = from * 32; off < leaves.length; off++) {
+      if (leaves[off] !== tile[off]) {
+        const j = Math.floor(off / 32);
+        const path = tilePath(0, b, entries.length);
+        throw new TileMismatchError(
+          0,
+          base + j,
+          path,
+          `tile ${path} does not match entry ${base + j} of ${entriesPath(b, entries.length)}: the server's tiles and entries disagree`,
+        );
       }
-      range.appendLeafHash(leaf, onNode);
     }
+    if (from === 0 && hashes.root !== undefined && entries.length === TILE_WIDTH) range.appendSubtree(8, hashes.root, onNode);
+    else for (let j = from; j < entries.length; j++) range.appendLeafHash(leaves.subarray(j * 32, j * 32 + 32), onNode);
     options.onBundle?.(base + from, from === 0 ? entries : entries.slice(from));
     for (const c of checks) {
       const level = c.height / 8;

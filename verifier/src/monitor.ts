@@ -12,6 +12,7 @@
 //     prefix) or tampering;
 //  5. compare with the HeadStore (shared with lookups) and each gossip source through it.
 // Browser-safe: storage, HTTP and SHA-256 come from the caller.
+import type { BundleHasher } from './bundle-hasher.ts';
 import { base64Decode, base64Encode, bytesEqual, hexEncode } from './bytes.ts';
 import { CompactRange } from './compact-range.ts';
 import { decodeEntry, ENTRY_SIZE } from './entry.ts';
@@ -45,6 +46,8 @@ export interface MonitorOptions {
   /** HTTP for gossip sources; default the client's. */
   gossipGet?: HttpGet;
   sha256?: Sha256Function;
+  /** Hashes entry bundles (default: in this thread with sha256); see bundle-hasher.ts. */
+  hashBundle?: BundleHasher;
   /** Unix seconds; default Date.now() / 1000. */
   now?: () => number;
   concurrency?: number;
@@ -327,6 +330,7 @@ class MonitorRun {
         range,
         targetSize: target.size,
         sha256: this.sha256,
+        hashBundle: this.o.hashBundle,
         concurrency: this.o.concurrency,
         progressEvery: this.o.progressEvery,
         onBundle: (first, entries) => {

@@ -1,10 +1,11 @@
-// The whole in-browser check for one address: fetch the lookup, verify it with
+// The whole in-browser check for one address: take the lookup (fetched by the caller, in
+// parallel with the policy), verify it with
 // @glasskey/verifier under the log's policy (VRF, entry, certificate hash, inclusion, log
 // signature, witness quorum and freshness), check that the certificate is the key the page
 // shows, and make the checkpoint pass the browser's HeadStore (consistent with every
 // checkpoint this browser verified before).
-import { formatFingerprint, primaryKeyFingerprint, verifyLookup, type CheckpointCosignature, type HeadStore, type Policy } from '@glasskey/verifier';
-import { fetchConsistency, fetchLookup } from './fetch-data.ts';
+import { formatFingerprint, primaryKeyFingerprint, verifyLookup, type CheckpointCosignature, type HeadStore, type LookupResponse, type Policy } from '@glasskey/verifier';
+import { fetchConsistency } from './fetch-data.ts';
 import { asFailure, PanelFailure } from './failure.ts';
 
 export interface PanelResult {
@@ -17,8 +18,14 @@ export interface PanelResult {
   history: { status: 'first' | 'same' | 'advanced'; previousSize?: number };
 }
 
-export async function checkAddress(email: string, shownFingerprint: string | undefined, policy: Policy, heads: HeadStore): Promise<PanelResult> {
-  const response = await fetchLookup(email);
+export async function checkAddress(
+  email: string,
+  shownFingerprint: string | undefined,
+  policy: Policy,
+  heads: HeadStore,
+  lookup: Promise<LookupResponse>,
+): Promise<PanelResult> {
+  const response = await lookup;
   let verified;
   try {
     verified = verifyLookup(response, policy, email);

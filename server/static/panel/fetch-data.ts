@@ -1,13 +1,14 @@
 // Same-origin requests the panel makes: the log's policy, the lookup with its proof, and
-// consistency proofs between checkpoints (for the HeadStore). Every non-200 answer is a
-// PanelFailure naming the request.
+// consistency proofs between checkpoints (for the HeadStore). The HTTP cache applies as the
+// server says (the policy may be cached a few minutes; lookups never are). Every non-200
+// answer is a PanelFailure naming the request.
 import { base64Decode, parsePolicy, type LookupResponse, type Policy } from '@glasskey/verifier';
 import { asFailure, PanelFailure, type PanelStep } from './failure.ts';
 
 async function get(step: PanelStep, path: string): Promise<Response> {
   let res: Response;
   try {
-    res = await fetch(path, { headers: { accept: 'application/json, text/plain' }, cache: 'no-store' });
+    res = await fetch(path);
   } catch (err) {
     throw new PanelFailure(step, 'network', `could not fetch ${path}: ${(err as Error).message}`);
   }

@@ -6,6 +6,7 @@
 // --json. Alerts are also POSTed as JSON to the webhook. Exit: 2 if an alert was raised, 1 on an
 // error, 0 when all is well (with --interval: when stopped by SIGINT/SIGTERM).
 import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { normalizeAddress } from '../address.ts';
@@ -24,6 +25,7 @@ import { serveCheckpoint, type CheckpointServer } from './checkpoint-server.ts';
 import { jsonFileStorage } from './file-storage.ts';
 import { nodeHttpGet, postJson } from './node-http.ts';
 import { nodeSha256 } from './node-sha256.ts';
+import { workerBundleHasher } from './worker-bundle-hasher.ts';
 import { ProgressBar } from './progress-bar.ts';
 import { defaultStateDir, headsPath, loadPolicy, monitorStatePath, saveEvidence, tofuNotice } from './state-dir.ts';
 
@@ -165,6 +167,11 @@ export async function monitorCommand(args: ParsedArgs, io: CliIo): Promise<numbe
   const out = new Output(io, json);
 
   const get = nodeHttpGet();
+  // Hashing on worker threads pays (copies, messages) only with cores to spare: from 3 cores on,
+  // cores-1 threads (at most 4); GLASSKEY_VERIFY_THREADS sets the number (0: the main thread).
+  const threadsEnv = io.env.GLASSKEY_VERIFY_THREADS;
+  const threads = threadsEnv !== undefined && /^[0-9]+$/.test(threadsEnv) ? Number(threadsEnv) : Math.min(4, availableParallelism() - 1);
+  const hasher = threads >= (threadsEnv !== undefined ? 1 : 2) ? workerBundleHasher(threads) : undefined;
   let served: CheckpointServer | undefined;
   try {
     const client = new LogClient(server, get);
@@ -182,6 +189,7 @@ export async function monitorCommand(args: ParsedArgs, io: CliIo): Promise<numbe
         headStore: new HeadStore(jsonFileStorage(headsPath(stateDir))),
         gossip: opts.all('gossip'),
         sha256: nodeSha256,
+        hashBundle: hasher?.hash,
         onEvent: (e) => out.event(e),
         deliver: async (alert) => {
           const path = alert.evidence ? await saveEvidence(stateDir, alert.evidence) : undefined;
@@ -227,6 +235,7 @@ export async function monitorCommand(args: ParsedArgs, io: CliIo): Promise<numbe
     return alerted ? 2 : failed ? 1 : 0;
   } finally {
     await served?.close();
+    await hasher?.close();
     get.close();
   }
 }

@@ -33,6 +33,8 @@ export const USAGE = `usage:
   State (heads, monitor progress, pinned policies, evidence) lives in --state, default
   $GLASSKEY_STATE or $XDG_STATE_HOME/glasskey-verify or ~/.local/state/glasskey-verify.
   Exit codes: 0 all is well; 1 error; 2 alert (monitor) or split view.
+  GLASSKEY_VERIFY_THREADS: worker threads hashing for the monitor (default: cores-1, at most 4,
+  from 3 cores on; 0: the main thread).
 `;
 
 const FLAGS = new Set(['once', 'json', 'expect-unbind', 'help']);

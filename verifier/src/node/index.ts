@@ -4,6 +4,7 @@
 export * from './file-storage.ts';
 export * from './node-http.ts';
 export * from './node-sha256.ts';
+export * from './worker-bundle-hasher.ts';
 export * from './state-dir.ts';
 export * from './checkpoint-server.ts';
 export * from './cli-args.ts';

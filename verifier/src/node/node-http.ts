@@ -12,8 +12,8 @@ export interface NodeHttpGet extends HttpGet {
 export function nodeHttpGet(options: { timeoutMs?: number; maxSockets?: number } = {}): NodeHttpGet {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const agents = {
-    'http:': new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 16 }),
-    'https:': new https.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 16 }),
+    'http:': new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 32 }),
+    'https:': new https.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 32 }),
   };
   const get = (url: string) =>
     new Promise<{ status: number; body: Uint8Array; contentType: string | null }>((resolve, reject) => {

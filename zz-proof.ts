@@ -1,0 +1,27 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { startEmbeddedPostgres } from './server/db/embedded.ts';
+import { migrate } from './server/db/migrate.ts';
+import { appendPending, integrate, inclusionProof, consistencyProof } from './log/index.ts';
+import { generateSigner, signNote } from './log/note-signer.ts';
+const db = await startEmbeddedPostgres(join(mkdtempSync(join(tmpdir(), 'gkp-')), 'd'), { persistent: false });
+const sql = postgres(db.url, { max: 4, onnotice: () => {} });
+await migrate(sql);
+const signer = generateSigner('o');
+const opts = { origin: 'o', signCheckpoint: (b: string) => signNote(b, [signer]) };
+const ent = (n: number) => { const a = randomBytes(n * 102); return Array.from({ length: n }, (_, i) => a.subarray(i * 102, i * 102 + 102)); };
+for (let i = 0; i < 4; i++) { await appendPending(sql, ent(50000)); await integrate(sql, { ...opts, maxBatch: 65536 }); }
+const size = 200000;
+for (let i = 0; i < size; i += 256) await inclusionProof(sql, i, size);
+const { tileCacheOf } = await import('./log/tile-cache.ts');
+const c = tileCacheOf(sql); c.hits = c.misses = 0;
+let t = performance.now();
+for (let k = 0; k < 20000; k++) await inclusionProof(sql, Math.floor(Math.random() * size), size);
+console.log('incl/s', 20000 / (performance.now() - t) * 1000, c.hits, c.misses);
+t = performance.now();
+for (let k = 0; k < 20000; k++) await consistencyProof(sql, 1 + Math.floor(Math.random() * (size - 1)), size);
+console.log('cons/s', 20000 / (performance.now() - t) * 1000, c.hits, c.misses);
+await sql.end(); await db.stop();
