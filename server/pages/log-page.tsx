@@ -51,7 +51,9 @@ function CheckpointSection({ cp, now }: { cp: CheckpointView; now: Date }) {
           <code>{cp.origin}</code>
         </dd>
         <dt>Size</dt>
-        <dd data-size={cp.size}>{cp.size.toLocaleString('en-US')} entries</dd>
+        <dd data-size={cp.size}>
+          {cp.size.toLocaleString('en-US')} {cp.size === 1 ? 'entry' : 'entries'}
+        </dd>
         <dt>Root hash</dt>
         <dd>
           <code class="hash">{cp.root}</code>

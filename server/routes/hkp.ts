@@ -83,7 +83,7 @@ export function hkpRoutes(svc: Services) {
       const text = formatMachineReadableIndex(entries, svc.now());
       return c.body(text, 200, { 'content-type': mr ? 'text/plain; charset=utf-8' : 'text/plain; charset=utf-8' });
     }
-    throw new ApiError(501, 'unsupported-op', `op=${op.slice(0, 20)} is not supported (get, index, vindex)`);
+    throw new ApiError(400, 'unsupported-op', `op=${op.slice(0, 20)} is not supported (get, index, vindex)`);
   });
 
   app.post('/add', async (c) => {
