@@ -101,7 +101,7 @@ test('an old cosigned checkpoint replayed past the freshness bound is rejected; 
   }, 10_000);
   const fresh = verifyLookup(current, policy, ALICE);
   expect(fresh.checkpoint.size).toBe(old.checkpoint.size); // nothing new in the log, only fresher cosignatures
-  expect(newestCosignature(fresh)).toBeGreaterThan(t1 + FRESHNESS);
+  expect(newestCosignature(fresh)).toBeGreaterThan(t1); // re-cosigned since the recording
 
   // The CLI against a server replaying the recorded lookup: exit 1, saying why.
   const state = dirs.make('glasskey-stale-client-');
