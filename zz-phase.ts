@@ -31,14 +31,15 @@ for (;;) {
   let t = performance.now();
   const tb = t;
   const r = await sql.begin(async (tx) => {
+    await tx`SELECT 1`; t = mark('begin', t);
     const [, f, tk] = await Promise.all([lockLog(tx), readFrontier(tx), takeIntoLeaves(tx, B)]); t = mark('take', t);
-    const ids = tk.ids;
-    if (!ids.length) return 0;
+    const n = tk.leafHashes.length;
+    if (!n) return 0;
     const a = appendLeaves(f, tk.leafHashes); t = mark('hash', t);
     const body = formatCheckpoint({ origin: 'o', size: a.frontier.size, root: a.root });
     const note = sign(body); t = mark('sign', t);
-    await writeBatch(tx, { firstIndex: f.size, size: a.frontier.size, pendingIds: ids, frontier: Buffer.concat(a.frontier.nodes), root: a.root, note, tiles: [] }); t = mark('write', t);
-    return ids.length;
+    await writeBatch(tx, { size: a.frontier.size, frontier: Buffer.concat(a.frontier.nodes), root: a.root, note, tiles: [] }); t = mark('write', t);
+    return n;
   });
   t = mark('commit', t);
   if (!r) break;

@@ -1,10 +1,11 @@
-// The SQL of one integration, three statements in one transaction:
+// The SQL of one integration, four statements in one transaction, the first three sent at once:
 //  1. lockLog: the integrator's advisory lock (and the mark the log tables' triggers require);
-//  2. takeIntoLeaves: deletes up to n pending rows in id order and, in the same statement,
+//  2. readFrontier: the newest checkpoint's frontier, all the tree the next batch needs;
+//  3. takeIntoLeaves: deletes up to n pending rows in id order and, in the same statement,
 //     numbers them from the current tree size, hashes them (SHA-256(0x00 || entry)) and stores
 //     them as entry-bundle rows, level-0 hash-tile rows and the batch row (which pending ids
 //     became which leaves); returns only the leaf hashes: entries and ids never travel back;
-//  3. writeBatch: the upper-level tile rows and the checkpoint (with the new frontier), and the
+//  4. writeBatch: the upper-level tile rows and the checkpoint (with the new frontier), and the
 //     NOTIFY.
 // A row that completes a tile another batch began is stored whole: the earlier rows of that
 // (non-full) tile are exactly its chain of additions, concatenated in width order.
@@ -13,27 +14,45 @@ import { INTEGRATED_CHANNEL, LOG_LOCK_KEY } from './coordination.ts';
 import { HASH_SIZE } from './hashing.ts';
 import { intArrayLiteral, packBytes } from './sql-arrays.ts';
 import type { StoredTileRow } from './tile-rows.ts';
+import type { TreeFrontier } from './tree-append.ts';
 import { int8 } from './tree-math.ts';
 
 /**
  * Waits for and takes the integrator lock until the transaction ends, and marks the transaction
- * as the log's writer (the log tables' insert triggers require it). Async, so that the query
- * is sent on call.
+ * as the log's writer (the log tables' insert triggers require it). The query is sent at once
+ * (execute()), before any statement the caller issues next, which then runs under the lock.
  */
-export async function lockLog(tx: TransactionSql): Promise<void> {
-  await tx`SELECT pg_advisory_xact_lock(${LOG_LOCK_KEY}::int8), set_config('glasskey.log_writer', 'integrator', true)`;
+export function lockLog(tx: TransactionSql): Promise<unknown> {
+  return tx`SELECT pg_advisory_xact_lock(${LOG_LOCK_KEY}::int8), set_config('glasskey.log_writer', 'integrator', true)`.execute();
 }
 
-export interface TakenLeaves {
-  /** The tree size the leaves were numbered from (-1 when nothing was pending). */
-  firstIndex: number;
-  /** The leaf hashes of the entries taken, in order. */
-  leafHashes: Uint8Array[];
+/**
+ * The newest checkpoint's frontier, handed to `onFrontier` as soon as its row arrives (always
+ * one row: size 0 and no hashes for an empty log).
+ */
+export function readFrontier(tx: TransactionSql, onFrontier: (frontier: TreeFrontier) => void): Promise<unknown> {
+  return tx`
+    SELECT coalesce(c.size, 0) AS size, coalesce(c.frontier, ''::bytea) AS frontier
+      FROM (SELECT 1) AS one
+      LEFT JOIN LATERAL (SELECT size, frontier FROM log_checkpoints ORDER BY size DESC LIMIT 1) AS c ON true`.forEach((row) => {
+    const bytes = row.frontier as Uint8Array;
+    const nodes: Uint8Array[] = [];
+    for (let o = 0; o < bytes.length; o += HASH_SIZE) nodes.push(bytes.subarray(o, o + HASH_SIZE));
+    onFrontier({ size: int8(row.size), nodes });
+  });
 }
 
-/** Moves up to `limit` pending entries into the tree's level-0 tiles and entry bundles. */
-export async function takeIntoLeaves(tx: TransactionSql, limit: number): Promise<TakenLeaves> {
-  const parts = await tx`
+/**
+ * Moves up to `limit` pending entries into the tree: entry bundles, level-0 tiles, the batch
+ * row, pending rows deleted. Hands the leaf hashes to `onLeaves` tile by tile, in order, as
+ * they stream in: while the server still writes the rows, the caller can hash above them.
+ */
+export function takeIntoLeaves(
+  tx: TransactionSql,
+  limit: number,
+  onLeaves: (firstIndex: number, leafHashes: Uint8Array[]) => void,
+): Promise<unknown> {
+  return tx`
     WITH tree AS (
       SELECT coalesce(max(size), 0) AS size FROM log_batches
     ), taken AS (
@@ -70,13 +89,14 @@ export async function takeIntoLeaves(tx: TransactionSql, limit: number): Promise
       SELECT (SELECT size FROM tree), (SELECT size FROM tree) + count(*), array_agg(id ORDER BY id), int8range(min(id), max(id), '[]')
         FROM leaves HAVING count(*) > 0
     )
-    SELECT (SELECT size FROM tree) AS first_index, tile, hashes FROM parts ORDER BY tile`;
-  const leafHashes: Uint8Array[] = [];
-  for (const p of parts) {
-    const blob = p.hashes as Uint8Array;
+    -- Sent before the inserts above run (they complete after the main query), so the client
+    -- hashes while the server writes.
+    SELECT (SELECT size FROM tree) AS first, hashes FROM parts ORDER BY tile`.forEach((row) => {
+    const blob = row.hashes as Uint8Array;
+    const leafHashes: Uint8Array[] = [];
     for (let o = 0; o < blob.length; o += HASH_SIZE) leafHashes.push(blob.subarray(o, o + HASH_SIZE));
-  }
-  return { firstIndex: parts.length > 0 ? int8(parts[0].first_index) : -1, leafHashes };
+    onLeaves(int8(row.first), leafHashes);
+  });
 }
 
 export interface UpperTileRow extends StoredTileRow {

@@ -7,9 +7,8 @@ import type { Sql, TransactionSql } from 'postgres';
 import { formatCheckpoint, parseNote } from '@glasskey/verifier';
 import { CheckpointSigningError, LogArgumentError, LogIntegrityError } from './errors.ts';
 import { ConnectionWatch } from './lost-connection.ts';
-import { lockLog, takeIntoLeaves, writeBatch, type UpperTileRow } from './integrate-queries.ts';
-import { appendLeaves, type LevelHashes } from './tree-append.ts';
-import { readFrontier } from './tree-queries.ts';
+import { lockLog, readFrontier, takeIntoLeaves, writeBatch, type UpperTileRow } from './integrate-queries.ts';
+import { TreeAppender, type LevelHashes } from './tree-append.ts';
 import { splitAtTiles } from './tile-rows.ts';
 import { checkInteger } from './tree-math.ts';
 
@@ -68,14 +67,39 @@ async function integrateIn(
   maxBatch: number,
   connection: ConnectionWatch,
 ): Promise<IntegrateResult | null> {
-  // Sent together, in this order (each call sends its query at once); the server runs them
-  // one after the other, so the last two see everything committed before the lock was granted.
-  const [, frontier, taken] = await Promise.all([lockLog(tx), readFrontier(tx), takeIntoLeaves(tx, maxBatch)]);
-  if (taken.leafHashes.length === 0) return null;
-  if (taken.firstIndex !== frontier.size) {
-    throw new LogIntegrityError('bad-frontier', `newest batch ends at ${frontier.size}, the tree at ${taken.firstIndex}`);
+  // Sent together, in this order (each call sends its query at once); the server runs them one
+  // after the other, so the last two see everything committed before the lock was granted.
+  // Rows are handled as they arrive: the frontier first, then the leaves tile by tile, hashed
+  // into the tree while the server is still writing them.
+  let appender: TreeAppender | undefined;
+  let failure: unknown;
+  const guard = (fn: () => void) => {
+    if (failure !== undefined) return;
+    try {
+      fn();
+    } catch (err) {
+      failure = err;
+    }
+  };
+  let firstIndex = -1;
+  await Promise.all([
+    lockLog(tx),
+    readFrontier(tx, (frontier) => guard(() => (appender = new TreeAppender(frontier)))),
+    takeIntoLeaves(tx, maxBatch, (first, leaves) =>
+      guard(() => {
+        if (!appender) throw new LogIntegrityError('bad-frontier', 'leaves arrived before the frontier');
+        if (firstIndex < 0) firstIndex = first;
+        if (first !== firstIndex) throw new LogIntegrityError('bad-leaves', 'leaves of two batches');
+        appender.append(leaves);
+      }),
+    ),
+  ]);
+  if (failure !== undefined) throw failure;
+  if (!appender || appender.appended === 0) return null;
+  const appended = appender.result();
+  if (appended.levels[0].first !== firstIndex) {
+    throw new LogIntegrityError('bad-frontier', `newest checkpoint is at ${appended.levels[0].first}, the batches end at ${firstIndex}`);
   }
-  const appended = appendLeaves(frontier, taken.leafHashes);
   const size = appended.frontier.size;
   const body = formatCheckpoint({ origin: opts.origin, size, root: appended.root });
   const note = await opts.signCheckpoint(body);
@@ -88,7 +112,7 @@ async function integrateIn(
     note,
     tiles: upperTileRows(appended.levels),
   });
-  return { size, root: new Uint8Array(appended.root), checkpoint: note, appended: taken.leafHashes.length };
+  return { size, root: new Uint8Array(appended.root), checkpoint: note, appended: appender.appended };
 }
 
 /** Rows for the new hashes of tile levels 1 and up (level 0 is written by takeIntoLeaves). */

@@ -1,21 +1,9 @@
-// SQL reads of the integrated tree: the frontier of the newest checkpoint, the tree size, and the
-// stored rows of hash tiles and entry bundles.
+// SQL reads of the integrated tree: its size and the stored rows of hash tiles and entry bundles.
 import { type SqlLike } from './coordination.ts';
 import { HASH_SIZE } from './hashing.ts';
 import { intArrayLiteral } from './sql-arrays.ts';
 import type { StoredTileRow } from './tile-rows.ts';
-import type { TreeFrontier } from './tree-append.ts';
 import { int8 } from './tree-math.ts';
-
-/** The frontier after the newest batch (size 0 with no hashes for an empty log). */
-export async function readFrontier(sql: SqlLike): Promise<TreeFrontier> {
-  const [row] = await sql`SELECT size, frontier FROM log_checkpoints ORDER BY size DESC LIMIT 1`;
-  if (!row) return { size: 0, nodes: [] };
-  const bytes = row.frontier as Uint8Array;
-  const nodes: Uint8Array[] = [];
-  for (let o = 0; o < bytes.length; o += HASH_SIZE) nodes.push(bytes.subarray(o, o + HASH_SIZE));
-  return { size: int8(row.size), nodes };
-}
 
 /** The current tree size (0 for an empty log). */
 export async function readTreeSize(sql: SqlLike): Promise<number> {

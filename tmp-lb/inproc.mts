@@ -34,7 +34,9 @@ async function run(name: string, fn: (a: string) => Promise<unknown>, n = 40000,
 const plain = async (a: string) => { const b = await lookupPlain(svc, a); return armorCertificate(b!.certificate); };
 const proof = async (a: string) => JSON.stringify(await lookupWithProof(svc, a));
 const query = async (a: string) => sql`SELECT a.vrf_proof FROM addresses a WHERE a.address = ${a}`;
-for (let r = 0; r < 2; r++) {
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
+for (let r = 0; r < 1; r++) {
   await run('query', query);
   await run('plain', plain);
   await run('proof', proof);
@@ -43,5 +45,11 @@ for (let r = 0; r < 2; r++) {
 proofCacheOf(sql).maxChars = 1e9;
 for (const a of addresses) await lookupWithProof(svc, a);
 await run('proof all cached', proof);
+const ses = new Session(); ses.connect(); await ses.post('Profiler.enable'); await ses.post('Profiler.setSamplingInterval', { interval: 100 }); await ses.post('Profiler.start');
+await run('proof all cached (profiled)', proof);
+writeFileSync('tmp-lb/inproc-proof.cpuprofile', JSON.stringify((await ses.post('Profiler.stop')).profile));
+await ses.post('Profiler.start');
+await run('plain (profiled)', plain);
+writeFileSync('tmp-lb/inproc-plain.cpuprofile', JSON.stringify((await ses.post('Profiler.stop')).profile));
 const pc = proofCacheOf(sql); console.log('cache', pc.size, pc.hits, pc.misses);
 await server.stop(); await sql.end(); await admin.end(); await db.stop(); rmSync(dir, { recursive: true, force: true });
