@@ -9,6 +9,11 @@ export const HASH_SIZE = 32;
 const NODE_INPUT = Buffer.alloc(1 + 2 * HASH_SIZE);
 NODE_INPUT[0] = 0x01;
 
+/** Plain SHA-256. */
+export function sha256Of(data: Uint8Array): Uint8Array {
+  return hash('sha256', data, 'buffer');
+}
+
 /** SHA-256(0x00 || entry). */
 export function leafHashOf(entry: Uint8Array): Uint8Array {
   const input = Buffer.allocUnsafe(1 + entry.length);

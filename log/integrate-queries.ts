@@ -1,11 +1,17 @@
-// The SQL of one integration, four statements in one transaction, the first three sent at once:
+// The SQL of one integration: five statements in one transaction, the first four sent at once
+// (lockLog first; the others run after the lock is granted, each seeing what was committed
+// before it started):
 //  1. lockLog: the integrator's advisory lock (and the mark the log tables' triggers require);
-//  2. readFrontier: the newest checkpoint's frontier, all the tree the next batch needs;
-//  3. takeIntoLeaves: deletes up to n pending rows in id order and, in the same statement,
-//     numbers them from the current tree size, hashes them (SHA-256(0x00 || entry)) and stores
-//     them as entry-bundle rows, level-0 hash-tile rows and the batch row (which pending ids
-//     became which leaves); returns only the leaf hashes: entries and ids never travel back;
-//  4. writeBatch: the upper-level tile rows and the checkpoint (with the new frontier), and the
+//  2. readFrontier: the newest checkpoint's frontier, all of the tree the next batch needs;
+//  3. pickLeaves: the first n pending rows in id order: their leaf hashes (computed by the
+//     database when the rows were written), and the highest id, kept for the next statement;
+//  4. takeIntoTree: deletes the pending rows up to that id and, in the same statement, numbers
+//     them from the tree size and stores their bundle items and leaf hashes as entry-bundle and
+//     level-0 tile rows, and the batch row (which pending ids became which leaves); returns the
+//     count and a digest of the leaves, to check it took exactly what pickLeaves saw (a writer
+//     committing a lower id in between would add a row: the caller then retries).
+//     The client hashes the tree above pickLeaves' leaves while the server runs this.
+//  5. writeBatch: the upper-level tile rows and the checkpoint (with the new frontier), and the
 //     NOTIFY.
 // A row that completes a tile another batch began is stored whole: the earlier rows of that
 // (non-full) tile are exactly its chain of additions, concatenated in width order.
@@ -21,59 +27,97 @@ import { int8 } from './tree-math.ts';
  * Waits for and takes the integrator lock until the transaction ends, and marks the transaction
  * as the log's writer (the log tables' insert triggers require it). The query is sent at once
  * (execute()), before any statement the caller issues next, which then runs under the lock.
+ * Sequential scans are off for the transaction: the pending table is usually near empty when
+ * its statistics are taken, and a backlog arriving later would otherwise be deleted by
+ * scanning the whole table, batch after batch.
  */
 export function lockLog(tx: TransactionSql): Promise<unknown> {
-  return tx`SELECT pg_advisory_xact_lock(${LOG_LOCK_KEY}::int8), set_config('glasskey.log_writer', 'integrator', true)`.execute();
+  return tx`
+    SELECT pg_advisory_xact_lock(${LOG_LOCK_KEY}::int8),
+           set_config('glasskey.log_writer', 'integrator', true),
+           set_config('enable_seqscan', 'off', true)`.execute();
+}
+
+/** The newest checkpoint's frontier (size 0 and no hashes for an empty log). */
+export async function readFrontier(tx: TransactionSql): Promise<TreeFrontier> {
+  const [row] = await tx`SELECT size, frontier FROM log_checkpoints ORDER BY size DESC LIMIT 1`.execute();
+  if (!row) return { size: 0, nodes: [] };
+  const bytes = row.frontier as Uint8Array;
+  const nodes: Uint8Array[] = [];
+  for (let o = 0; o < bytes.length; o += HASH_SIZE) nodes.push(bytes.subarray(o, o + HASH_SIZE));
+  return { size: int8(row.size), nodes };
+}
+
+export interface PickedLeaves {
+  /** Leaf hashes of the first pending entries, in id order. */
+  leafHashes: Uint8Array[];
+  /** All of them concatenated. */
+  blob: Uint8Array;
+}
+
+/** The leaf hashes of the first `limit` pending entries; remembers their highest id for takeIntoTree. */
+export async function pickLeaves(tx: TransactionSql, limit: number): Promise<PickedLeaves> {
+  const [row] = await tx`
+    WITH first AS (SELECT id, leaf FROM log_pending ORDER BY id LIMIT ${limit})
+    SELECT string_agg(leaf, ''::bytea ORDER BY id) AS leaves,
+           set_config('glasskey.take_upto', coalesce(max(id), 0)::text, true) AS upto
+      FROM first`.execute();
+  const blob = (row.leaves as Uint8Array | null) ?? new Uint8Array(0);
+  const leafHashes: Uint8Array[] = [];
+  for (let o = 0; o < blob.length; o += HASH_SIZE) leafHashes.push(blob.subarray(o, o + HASH_SIZE));
+  return { leafHashes, blob };
+}
+
+export interface TakenLeaves {
+  /** The tree size the leaves were numbered from. */
+  firstIndex: number;
+  /** How many entries were moved. */
+  count: number;
+  /** SHA-256 of their leaf hashes concatenated in order (null if none). */
+  digest: Uint8Array | null;
 }
 
 /**
- * The newest checkpoint's frontier, handed to `onFrontier` as soon as its row arrives (always
- * one row: size 0 and no hashes for an empty log).
+ * Moves the pending entries up to pickLeaves' highest id into the tree: entry bundles, level-0
+ * tiles, the batch row, pending rows deleted.
  */
-export function readFrontier(tx: TransactionSql, onFrontier: (frontier: TreeFrontier) => void): Promise<unknown> {
-  return tx`
-    SELECT coalesce(c.size, 0) AS size, coalesce(c.frontier, ''::bytea) AS frontier
-      FROM (SELECT 1) AS one
-      LEFT JOIN LATERAL (SELECT size, frontier FROM log_checkpoints ORDER BY size DESC LIMIT 1) AS c ON true`.forEach((row) => {
-    const bytes = row.frontier as Uint8Array;
-    const nodes: Uint8Array[] = [];
-    for (let o = 0; o < bytes.length; o += HASH_SIZE) nodes.push(bytes.subarray(o, o + HASH_SIZE));
-    onFrontier({ size: int8(row.size), nodes });
-  });
-}
-
-/**
- * Moves up to `limit` pending entries into the tree: entry bundles, level-0 tiles, the batch
- * row, pending rows deleted. Hands the leaf hashes to `onLeaves` tile by tile, in order, as
- * they stream in: while the server still writes the rows, the caller can hash above them.
- */
-export function takeIntoLeaves(
-  tx: TransactionSql,
-  limit: number,
-  onLeaves: (firstIndex: number, leafHashes: Uint8Array[]) => void,
-): Promise<unknown> {
-  return tx`
+export async function takeIntoTree(tx: TransactionSql): Promise<TakenLeaves> {
+  // One pass in id order numbers the rows (row_number) and finds where each entry's bundle item
+  // ends (running sum); one aggregate pass over that ordered stream (no second sort) collects the
+  // batch's items, leaf hashes, ids and the item offsets where tiles end; each touched tile then
+  // takes its slice of those.
+  const [row] = await tx`
     WITH tree AS (
       SELECT coalesce(max(size), 0) AS size FROM log_batches
     ), taken AS (
-      DELETE FROM log_pending
-       WHERE id <= (SELECT max(id) FROM (SELECT id FROM log_pending ORDER BY id LIMIT ${limit}) AS first_ids)
-      RETURNING id, entry
-    ), leaves AS (
-      SELECT id, entry, sha256('\\x00'::bytea || entry) AS leaf,
-             (SELECT size FROM tree) + row_number() OVER (ORDER BY id) - 1 AS idx
-        FROM taken
+      DELETE FROM log_pending WHERE id <= current_setting('glasskey.take_upto')::int8
+      RETURNING id, item, leaf
+    ), b AS (
+      SELECT (SELECT size FROM tree) AS first, count(*) AS n, min(id) AS lo, max(id) AS hi,
+             string_agg(item, ''::bytea ORDER BY id) AS items,
+             string_agg(leaf, ''::bytea ORDER BY id) AS leaves,
+             array_agg(id ORDER BY id) AS ids,
+             array_agg(item_end ORDER BY id) FILTER (WHERE idx % 256 = 255) AS tile_ends
+        FROM (SELECT id, item, leaf, (SELECT size FROM tree) + row_number() OVER w - 1 AS idx,
+                     sum(octet_length(item)) OVER w AS item_end
+                FROM taken WINDOW w AS (ORDER BY id ROWS UNBOUNDED PRECEDING)) AS numbered
     ), parts AS (
-      SELECT idx / 256 AS tile, (min(idx) % 256)::int2 AS start, (max(idx) % 256 + 1)::int2 AS width,
-             string_agg(substring(int4send(octet_length(entry)) FROM 3 FOR 2) || entry, ''::bytea ORDER BY idx) AS bundle,
-             string_agg(leaf, ''::bytea ORDER BY idx) AS hashes
-        FROM leaves GROUP BY idx / 256
+      SELECT k AS tile,
+             (greatest(b.first, k * 256) - k * 256)::int2 AS start,
+             (least(b.first + b.n, k * 256 + 256) - k * 256)::int2 AS width,
+             substring(b.leaves FROM ((greatest(b.first, k * 256) - b.first) * 32 + 1)::int
+                                FOR ((least(b.first + b.n, k * 256 + 256) - greatest(b.first, k * 256)) * 32)::int) AS hashes,
+             substring(b.items FROM (coalesce(b.tile_ends[k - b.first / 256], 0) + 1)::int
+                               FOR (coalesce(b.tile_ends[k - b.first / 256 + 1], octet_length(b.items))
+                                    - coalesce(b.tile_ends[k - b.first / 256], 0))::int) AS bundle
+        FROM b, generate_series(b.first / 256, (b.first + b.n - 1) / 256) AS k
+       WHERE b.n > 0
     ), bundles AS (
       INSERT INTO log_entry_bundles (idx, width, start, entries)
       SELECT tile, width,
              CASE WHEN width = 256 THEN 0 ELSE start END,
              CASE WHEN width = 256 AND start > 0
-                  THEN (SELECT string_agg(b.entries, ''::bytea ORDER BY b.width) FROM log_entry_bundles b WHERE b.idx = tile) || bundle
+                  THEN (SELECT string_agg(x.entries, ''::bytea ORDER BY x.width) FROM log_entry_bundles x WHERE x.idx = tile) || bundle
                   ELSE bundle END
         FROM parts
     ), tiles AS (
@@ -86,17 +130,10 @@ export function takeIntoLeaves(
         FROM parts
     ), batch AS (
       INSERT INTO log_batches (first_index, size, pending_ids, pending_range)
-      SELECT (SELECT size FROM tree), (SELECT size FROM tree) + count(*), array_agg(id ORDER BY id), int8range(min(id), max(id), '[]')
-        FROM leaves HAVING count(*) > 0
+      SELECT first, first + n, ids, int8range(lo, hi, '[]') FROM b WHERE n > 0
     )
-    -- Sent before the inserts above run (they complete after the main query), so the client
-    -- hashes while the server writes.
-    SELECT (SELECT size FROM tree) AS first, hashes FROM parts ORDER BY tile`.forEach((row) => {
-    const blob = row.hashes as Uint8Array;
-    const leafHashes: Uint8Array[] = [];
-    for (let o = 0; o < blob.length; o += HASH_SIZE) leafHashes.push(blob.subarray(o, o + HASH_SIZE));
-    onLeaves(int8(row.first), leafHashes);
-  });
+    SELECT first, n, sha256(leaves) AS digest FROM b`.execute();
+  return { firstIndex: int8(row.first), count: int8(row.n), digest: row.digest as Uint8Array | null };
 }
 
 export interface UpperTileRow extends StoredTileRow {

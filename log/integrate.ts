@@ -1,19 +1,20 @@
 // integrate(): one batch of the sequencer. In one transaction under the log's advisory lock:
 // take up to maxBatch pending entries in id order into the tree (entry bundles, level-0 tiles,
 // the batch row, pending rows deleted), compute the upper tree levels from the previous
-// checkpoint's frontier, write their tile rows and the newly signed checkpoint. A crash or rollback
-// anywhere leaves the log as it was.
+// checkpoint's frontier (while the database is still writing the lower ones), write their tile
+// rows and the newly signed checkpoint. A crash or rollback anywhere leaves the log as it was.
 import type { Sql, TransactionSql } from 'postgres';
-import { formatCheckpoint, parseNote } from '@glasskey/verifier';
-import { CheckpointSigningError, LogArgumentError, LogIntegrityError } from './errors.ts';
+import { bytesEqual, formatCheckpoint, parseNote } from '@glasskey/verifier';
+import { CheckpointSigningError, LogArgumentError, LogError, LogIntegrityError } from './errors.ts';
+import { sha256Of } from './hashing.ts';
 import { ConnectionWatch } from './lost-connection.ts';
-import { lockLog, readFrontier, takeIntoLeaves, writeBatch, type UpperTileRow } from './integrate-queries.ts';
+import { lockLog, pickLeaves, readFrontier, takeIntoTree, writeBatch, type UpperTileRow } from './integrate-queries.ts';
 import { TreeAppender, type LevelHashes } from './tree-append.ts';
 import { splitAtTiles } from './tile-rows.ts';
 import { checkInteger } from './tree-math.ts';
 
 export const DEFAULT_MAX_BATCH = 4096;
-export const MAX_BATCH_LIMIT = 1 << 18;
+export const MAX_BATCH_LIMIT = 65536;
 
 export interface IntegrateOptions {
   /** The checkpoint origin line (the log's name). */
@@ -48,6 +49,18 @@ export function checkIntegrateOptions(opts: IntegrateOptions): number {
 /** Integrates one batch; null when nothing was pending. */
 export async function integrate(sql: Sql, opts: IntegrateOptions): Promise<IntegrateResult | null> {
   const maxBatch = checkIntegrateOptions(opts);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await integrateOnce(sql, opts, maxBatch);
+    } catch (err) {
+      // A writer committed a lower pending id between picking and taking: start over.
+      if (err instanceof LogError && err.code === 'batch-changed' && attempt < 3) continue;
+      throw err;
+    }
+  }
+}
+
+async function integrateOnce(sql: Sql, opts: IntegrateOptions, maxBatch: number): Promise<IntegrateResult | null> {
   const connection = new ConnectionWatch();
   const result = await connection.watch(
     sql.begin(async (tx) => {
@@ -67,39 +80,29 @@ async function integrateIn(
   maxBatch: number,
   connection: ConnectionWatch,
 ): Promise<IntegrateResult | null> {
-  // Sent together, in this order (each call sends its query at once); the server runs them one
-  // after the other, so the last two see everything committed before the lock was granted.
-  // Rows are handled as they arrive: the frontier first, then the leaves tile by tile, hashed
-  // into the tree while the server is still writing them.
-  let appender: TreeAppender | undefined;
-  let failure: unknown;
-  const guard = (fn: () => void) => {
-    if (failure !== undefined) return;
-    try {
-      fn();
-    } catch (err) {
-      failure = err;
-    }
-  };
-  let firstIndex = -1;
-  await Promise.all([
-    lockLog(tx),
-    readFrontier(tx, (frontier) => guard(() => (appender = new TreeAppender(frontier)))),
-    takeIntoLeaves(tx, maxBatch, (first, leaves) =>
-      guard(() => {
-        if (!appender) throw new LogIntegrityError('bad-frontier', 'leaves arrived before the frontier');
-        if (firstIndex < 0) firstIndex = first;
-        if (first !== firstIndex) throw new LogIntegrityError('bad-leaves', 'leaves of two batches');
-        appender.append(leaves);
-      }),
-    ),
-  ]);
-  if (failure !== undefined) throw failure;
-  if (!appender || appender.appended === 0) return null;
+  // All four sent at once, in this order; the server runs them one after the other, the last
+  // three after the lock is granted. While it runs takeIntoTree, this process hashes the tree
+  // above the leaves pickLeaves returned.
+  const lock = lockLog(tx);
+  const frontierRead = readFrontier(tx);
+  const picking = pickLeaves(tx, maxBatch);
+  const taking = takeIntoTree(tx);
+  Promise.all([lock, frontierRead, picking, taking]).catch(() => {}); // failures surface in the awaits below
+  await lock;
+  const frontier = await frontierRead;
+  const picked = await picking;
+  const appender = new TreeAppender(frontier);
+  appender.append(picked.leafHashes);
   const appended = appender.result();
-  if (appended.levels[0].first !== firstIndex) {
-    throw new LogIntegrityError('bad-frontier', `newest checkpoint is at ${appended.levels[0].first}, the batches end at ${firstIndex}`);
+  const taken = await taking;
+
+  if (taken.firstIndex !== frontier.size) {
+    throw new LogIntegrityError('bad-frontier', `newest checkpoint is at ${frontier.size}, the batches end at ${taken.firstIndex}`);
   }
+  if (taken.count !== picked.leafHashes.length || (taken.count > 0 && !bytesEqual(taken.digest!, sha256Of(picked.blob)))) {
+    throw new LogError('batch-changed', `picked ${picked.leafHashes.length} pending entries, took ${taken.count} others`);
+  }
+  if (taken.count === 0) return null;
   const size = appended.frontier.size;
   const body = formatCheckpoint({ origin: opts.origin, size, root: appended.root });
   const note = await opts.signCheckpoint(body);
@@ -112,14 +115,13 @@ async function integrateIn(
     note,
     tiles: upperTileRows(appended.levels),
   });
-  return { size, root: new Uint8Array(appended.root), checkpoint: note, appended: appender.appended };
+  return { size, root: new Uint8Array(appended.root), checkpoint: note, appended: taken.count };
 }
 
-/** Rows for the new hashes of tile levels 1 and up (level 0 is written by takeIntoLeaves). */
+/** Rows for the new hashes of tile levels 1 and up (level 0 was written by takeIntoLeaves). */
 function upperTileRows(levels: readonly LevelHashes[]): UpperTileRow[] {
   const rows: UpperTileRow[] = [];
   for (const l of levels) {
-    if (l.level === 0) continue;
     for (const d of splitAtTiles(l.first, l.hashes)) {
       rows.push({ level: l.level, index: d.tile, start: d.start, width: d.width, data: Buffer.concat(d.items) });
     }

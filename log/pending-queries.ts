@@ -1,15 +1,16 @@
-// SQL for log_pending and the pending id -> leaf index lookup.
+// SQL for log_pending (entries stored as entry-bundle items) and the pending id -> leaf index lookup.
 import { PENDING_CHANNEL, type SqlLike } from './coordination.ts';
 import { packBytes } from './sql-arrays.ts';
+import { bundleItem } from './tile-rows.ts';
 import { int8 } from './tree-math.ts';
 
 /** Inserts entries in order and notifies the sequencers (on commit); returns the ids in input order. */
 export async function insertPending(sql: SqlLike, entries: readonly Uint8Array[]): Promise<number[]> {
   // Rows are inserted in ordinality order, so the sequence hands out increasing ids in input order.
-  const packed = packBytes(entries);
+  const packed = packBytes(entries.map(bundleItem));
   const rows = await sql`
     WITH inserted AS (
-      INSERT INTO log_pending (entry)
+      INSERT INTO log_pending (item)
       SELECT substring(${packed.blob}::bytea FROM o + 1 FOR l)
         FROM unnest(${packed.offsets}::int4[], ${packed.lengths}::int4[]) WITH ORDINALITY AS t(o, l, n)
        ORDER BY n

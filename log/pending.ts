@@ -5,8 +5,12 @@ import { type SqlLike } from './coordination.ts';
 import { LogArgumentError } from './errors.ts';
 import { insertPending } from './pending-queries.ts';
 
-/** Longest entry an entry bundle can carry (u16 length prefix). */
-export const MAX_ENTRY_LENGTH = 0xffff;
+/**
+ * Longest entry accepted. Entry bundles could carry 65,535 bytes; glasskey's entries are 102,
+ * and this bound keeps a whole batch (up to MAX_BATCH_LIMIT entries) within 256 MiB, well
+ * under PostgreSQL's 1 GiB value limit that the integrator's batch aggregate is subject to.
+ */
+export const MAX_ENTRY_LENGTH = 4096;
 
 /** Appends entries as pending; returns their pending ids, in order. */
 export async function appendPending(sql: SqlLike, entries: Uint8Array[]): Promise<number[]> {

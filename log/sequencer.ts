@@ -16,6 +16,8 @@ export interface SequencerOptions extends IntegrateOptions {
 }
 
 export interface Sequencer {
+  /** Resolves once the sequencer listens for notifications (or failed to, reported to onError). */
+  ready: Promise<void>;
   /** Stops; resolves once the integration in progress (if any) has finished. */
   stop(): Promise<void>;
 }
@@ -77,6 +79,7 @@ export function startSequencer(sql: Sql, opts: SequencerOptions): Sequencer {
   })();
 
   return {
+    ready: listening.then(() => undefined),
     async stop() {
       stopping = true;
       wakeUp?.();

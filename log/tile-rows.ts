@@ -77,6 +77,15 @@ export function assembleTile(rows: readonly StoredTileRow[], cut: PrefixCutter, 
   return { width: n, data: cut(Buffer.concat(parts), n) };
 }
 
+/** One entry as an entry-bundle item: its u16 big-endian length, then the entry. */
+export function bundleItem(entry: Uint8Array): Uint8Array {
+  const out = Buffer.allocUnsafe(2 + entry.length);
+  out[0] = entry.length >> 8;
+  out[1] = entry.length & 0xff;
+  out.set(entry, 2);
+  return out;
+}
+
 /** Encodes entries as entry-bundle bytes: each prefixed by its u16 big-endian length. */
 export function encodeBundleItems(entries: readonly Uint8Array[]): Uint8Array {
   let total = 0;

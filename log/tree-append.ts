@@ -1,8 +1,8 @@
 // Appending leaves to a tree held as its frontier (the compact range [0, size): one complete
 // subtree hash per set bit of size, largest first). Pure: no database. Yields the new
 // frontier and root, and every new tile-level hash (nodes of height 8L) in order, which is
-// what the tiles store. Cost: about one node hash per leaf. Leaves can be fed in pieces (as
-// they stream in from the database); the result is the same.
+// what the tiles store. Cost: about one node hash per leaf. Leaves can be fed in pieces; the
+// result is the same.
 import { foldRange, nodeHashOf } from './hashing.ts';
 import { LogIntegrityError } from './errors.ts';
 import { setBitHeights, shiftRight, TILE_HEIGHT } from './tree-math.ts';
@@ -23,12 +23,13 @@ export interface LevelHashes {
 export interface AppendResult {
   frontier: TreeFrontier;
   root: Uint8Array;
-  /** New tile-level hashes: level 0 the leaf hashes, level L the new nodes of height 8L. */
+  /** New tile-level hashes: level L >= 1 the new nodes of height 8L (appendLeaves adds level 0, the leaves). */
   levels: LevelHashes[];
 }
 
 export class TreeAppender {
-  private readonly start: number;
+  /** The tree size before this append. */
+  readonly start: number;
   private readonly heights: number[];
   private readonly stack: Uint8Array[];
   private readonly levels: LevelHashes[];
@@ -44,29 +45,30 @@ export class TreeAppender {
     }
     this.start = this.size = state.size;
     this.stack = state.nodes.slice();
-    this.levels = [{ level: 0, first: state.size, hashes: [] }];
+    this.levels = [];
   }
 
   append(leafHashes: readonly Uint8Array[]): void {
+    for (const leaf of leafHashes) this.push(leaf);
+  }
+
+  private push(leaf: Uint8Array): void {
     const { heights, stack, levels } = this;
-    for (const leaf of leafHashes) {
-      levels[0].hashes.push(leaf);
-      let h = 0;
-      let x = leaf;
-      while (heights.length > 0 && heights[heights.length - 1] === h) {
-        heights.pop();
-        x = nodeHashOf(stack.pop()!, x);
-        h++;
-        if (h % TILE_HEIGHT === 0) {
-          const level = h / TILE_HEIGHT;
-          if (!levels[level]) levels[level] = { level, first: shiftRight(this.start, h), hashes: [] };
-          levels[level].hashes.push(x);
-        }
+    let h = 0;
+    let x = leaf;
+    while (heights.length > 0 && heights[heights.length - 1] === h) {
+      heights.pop();
+      x = nodeHashOf(stack.pop()!, x);
+      h++;
+      if (h % TILE_HEIGHT === 0) {
+        const level = h / TILE_HEIGHT;
+        if (!levels[level]) levels[level] = { level, first: shiftRight(this.start, h), hashes: [] };
+        levels[level].hashes.push(x);
       }
-      heights.push(h);
-      stack.push(x);
     }
-    this.size += leafHashes.length;
+    heights.push(h);
+    stack.push(x);
+    this.size++;
   }
 
   get appended(): number {
@@ -82,9 +84,10 @@ export class TreeAppender {
   }
 }
 
-/** Appends leaves in one go. */
+/** Appends leaves in one go; levels include level 0 (the leaves themselves). */
 export function appendLeaves(state: TreeFrontier, leafHashes: readonly Uint8Array[]): AppendResult {
   const appender = new TreeAppender(state);
   appender.append(leafHashes);
-  return appender.result();
+  const r = appender.result();
+  return { ...r, levels: [{ level: 0, first: state.size, hashes: leafHashes.slice() }, ...r.levels] };
 }

@@ -1,6 +1,5 @@
 // SQL reads of the integrated tree: its size and the stored rows of hash tiles and entry bundles.
 import { type SqlLike } from './coordination.ts';
-import { HASH_SIZE } from './hashing.ts';
 import { intArrayLiteral } from './sql-arrays.ts';
 import type { StoredTileRow } from './tile-rows.ts';
 import { int8 } from './tree-math.ts';

@@ -1,12 +1,19 @@
 -- The transparency log (log/): pending entries waiting for the sequencer, and the integrated
 -- tree stored as c2sp.org/tlog-tiles rows, one row per batch in log_batches (which pending
--- ids it took), and the signed checkpoints. Everything except log_pending is append-only: statement triggers reject UPDATE,
--- DELETE and TRUNCATE. Sizes and indices are bigint; tile widths 1..256.
+-- ids it took), and the signed checkpoints. Everything except log_pending is append-only:
+-- statement triggers reject UPDATE, DELETE and TRUNCATE, and only an integrator transaction
+-- may insert. Sizes and indices are bigint; tile widths 1..256.
 
--- Entries written by the server, integrated (and deleted) by the sequencer in id order.
+-- Entries written by the server, integrated (and deleted) by the sequencer in id order. An
+-- entry is kept as its entry-bundle item (u16 big-endian length, then the entry), and its
+-- RFC 9162 leaf hash SHA-256(0x00 || entry) is computed by PostgreSQL as it is written, so the
+-- sequencer, the one serial step, neither hashes leaves nor re-encodes entries.
 CREATE TABLE log_pending (
   id bigserial PRIMARY KEY,
-  entry bytea NOT NULL CHECK (octet_length(entry) BETWEEN 1 AND 65535)
+  item bytea NOT NULL CHECK (
+    octet_length(item) BETWEEN 3 AND 4098
+    AND get_byte(item, 0) * 256 + get_byte(item, 1) = octet_length(item) - 2),
+  leaf bytea NOT NULL GENERATED ALWAYS AS (sha256('\x00'::bytea || substring(item FROM 3))) STORED
 );
 
 -- One row per integrated batch: leaves [first_index, size). pending_ids[i] (1-based) became
@@ -99,6 +106,10 @@ BEGIN
     USING ERRCODE = 'restrict_violation';
 END
 $$;
+-- Pending rows are deleted when integrated, never changed (the integrator reads a row's leaf
+-- hash in one statement and moves the row in the next).
+CREATE TRIGGER log_pending_no_update BEFORE UPDATE ON log_pending
+  FOR EACH STATEMENT EXECUTE FUNCTION log_reject_change();
 CREATE TRIGGER log_batches_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON log_batches
   FOR EACH STATEMENT EXECUTE FUNCTION log_reject_change();
 CREATE TRIGGER log_tiles_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON log_tiles

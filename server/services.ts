@@ -15,6 +15,8 @@ export interface OutgoingMail {
 
 export interface Services {
   sql: Sql;
+  /** A connection for lookups by address (server/directory/lookup-pool.ts); without it, `sql`. */
+  lookupSql?: () => Sql;
   config: Config;
   keys: LogKeys;
   checkpoint: CheckpointSource;

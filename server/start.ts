@@ -12,6 +12,7 @@ import type { EmbeddedDatabase } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
 import { createTransport, startMailQueue, type MailQueue, type MailTransport } from './mail/index.ts';
 import { ratePoliciesFromEnv, startRateLimitPruner, type Policies } from './ratelimit/index.ts';
+import { createLookupPool } from './directory/lookup-pool.ts';
 import { cachedCheckpoint, type CheckpointReader } from './served-checkpoint.ts';
 import { readServedCheckpoint, readWitnessesFile, startCosigner, witnessPolicyLines, type Cosigner } from './cosigning/index.ts';
 import type { Services } from './services.ts';
@@ -139,8 +140,11 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
     const pruner = startRateLimitPruner(sql, {});
     cleanups.push(async () => pruner.stop());
 
+    const lookupPool = createLookupPool(databaseUrl);
+    cleanups.push(() => lookupPool.end());
     const services: Services = {
       sql,
+      lookupSql: lookupPool.next,
       config,
       keys,
       checkpoint,

@@ -3,13 +3,12 @@
 // proof against that checkpoint with the VRF proof as the tlog-proof extra line. By
 // fingerprint or key ID: the certificate with only its verified addresses' user IDs.
 import { normalizeAddress, TLOG_PROOF_HEADER } from '@glasskey/verifier';
-import { inclusionProof } from '../../log/index.ts';
 import { lookupPendingId } from '../../log/pending-queries.ts';
 import { armorCertificate, certificateWithAddresses } from '../openpgp/filter.ts';
 import { loadCertificate } from '../openpgp/load.ts';
 import type { Services } from '../services.ts';
 import { addressesBoundTo, certificatesByKey, recordLogIndex, type Db } from './queries.ts';
-import { proofCacheOf } from './proof-cache.ts';
+import { base64, inclusionProofLines } from './proof-cache.ts';
 import type { ServedCheckpoint } from '../served-checkpoint.ts';
 
 export interface BoundCertificate {
@@ -32,7 +31,7 @@ export async function boundCertificate(db: Db, address: string, cp: ServedCheckp
     SELECT a.vrf_proof, e.fingerprint, e.entry, e.certificate, e.action, e.log_index, e.pending_id
     FROM addresses a JOIN address_entries e ON e.identity = a.identity
     WHERE a.address = ${address} AND a.fingerprint IS NOT NULL AND (e.log_index IS NULL OR e.log_index < ${cp.size})
-    ORDER BY e.version DESC LIMIT 4`;
+    ORDER BY e.version DESC LIMIT 16`;
   for (const r of rows) {
     let index = r.log_index === null ? null : Number(r.log_index);
     if (index === null) {
@@ -54,52 +53,84 @@ export interface LookupResponse {
   proof: string;
 }
 
-/** Standard base64 with padding (the same text as the verifier's base64Encode), on node's Buffer. */
-function base64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-}
-
-/** The `index` line and the hash lines of a tlog-proof (c2sp.org/tlog-proof@v1), each line ending in a newline. */
-export function proofLines(index: number, proof: readonly Uint8Array[]): string {
-  let out = `index ${index}\n`;
-  for (const hash of proof) {
-    if (hash.length !== 32) throw new Error(`proof hash of ${hash.length} bytes`);
-    out += `${base64(hash)}\n`;
-  }
-  return out;
-}
-
 /**
  * The tlog-proof text: what formatTlogProof({extra: vrfProof, index, proof, checkpoint})
- * writes (test/directory/lookup-proof.test.ts compares them), from the cached lines.
+ * writes, from the `index` and hash lines (test/directory/lookup-proof.test.ts compares them).
  */
 export function tlogProofText(vrfProof: Uint8Array, lines: string, checkpoint: string): string {
   return `${TLOG_PROOF_HEADER}\nextra ${base64(vrfProof)}\n${lines}\n${checkpoint}`;
 }
 
-export async function lookupWithProof(svc: Services, email: string): Promise<LookupResponse | null> {
+export interface ProvenLookup {
+  address: string;
+  bound: BoundCertificate;
+  /** The tlog-proof up to the empty line before the checkpoint (ASCII). */
+  head: string;
+  cp: ServedCheckpoint;
+}
+
+async function provenLookup(svc: Services, email: string): Promise<ProvenLookup | null> {
   const address = normalizeAddress(email);
   const cp = await svc.checkpoint.current();
-  const bound = await boundCertificate(svc.sql, address, cp);
+  const bound = await boundCertificate(svc.lookupSql?.() ?? svc.sql, address, cp);
   if (!bound) return null;
-  // Inclusion proofs are a function of (index, size): cached per served tree size.
-  const cache = proofCacheOf(svc.sql);
-  let lines = cache.get(bound.index, cp.size);
-  if (lines === undefined) {
-    lines = proofLines(bound.index, await inclusionProof(svc.sql, bound.index, cp.size));
-    cache.put(bound.index, cp.size, lines);
-  }
+  const lines = await inclusionProofLines(svc.sql, bound.index, cp.size);
+  return { address, bound, head: tlogProofText(bound.vrfProof, lines, ''), cp };
+}
+
+/** The JSON API's answer for a found lookup. */
+export function lookupResponse(found: ProvenLookup): LookupResponse {
   return {
-    email: address,
-    certificate: armorCertificate(bound.certificate),
-    entry: base64(bound.entry),
-    proof: tlogProofText(bound.vrfProof, lines, cp.note),
+    email: found.address,
+    certificate: armorCertificate(found.bound.certificate),
+    entry: base64(found.bound.entry),
+    proof: found.head + found.cp.note,
   };
+}
+
+export async function lookupWithProof(svc: Services, email: string): Promise<LookupResponse | null> {
+  const found = await provenLookup(svc, email);
+  return found && lookupResponse(found);
+}
+
+/** A JSON string literal in ASCII only (non-ASCII as \\u escapes): the same value as JSON.stringify(s). */
+export function asciiJson(s: string): string {
+  const json = JSON.stringify(s);
+  return /[^\x00-\x7f]/.test(json) ? json.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
+}
+
+// The served checkpoint's note, JSON-escaped without its quotes, for the one note seen last.
+let lastNote: string | undefined;
+let lastNoteJson = '';
+function noteJson(note: string): string {
+  if (note !== lastNote) {
+    lastNoteJson = asciiJson(note).slice(1, -1);
+    lastNote = note;
+  }
+  return lastNoteJson;
+}
+
+/**
+ * JSON.stringify(lookupResponse(found)) as far as JSON.parse can tell (the same members in
+ * the same order), made cheaply: ASCII only, the checkpoint note escaped once.
+ */
+export function lookupResponseJson(found: ProvenLookup): string {
+  const head = JSON.stringify(found.head); // base64, digits and newlines
+  return (
+    `{"email":${asciiJson(found.address)},"certificate":${JSON.stringify(armorCertificate(found.bound.certificate))},` +
+    `"entry":"${base64(found.bound.entry)}","proof":${head.slice(0, -1)}${noteJson(found.cp.note)}"}`
+  );
+}
+
+/** lookupWithProof's answer as JSON text (lookupResponseJson), or null. */
+export async function lookupWithProofJson(svc: Services, email: string): Promise<string | null> {
+  const found = await provenLookup(svc, email);
+  return found && lookupResponseJson(found);
 }
 
 /** Plain certificate bytes for an address (VKS, HKP, WKD), under the same rule as lookupWithProof. */
 export async function lookupPlain(svc: Services, email: string): Promise<BoundCertificate | null> {
-  return boundCertificate(svc.sql, normalizeAddress(email), await svc.checkpoint.current());
+  return boundCertificate(svc.lookupSql?.() ?? svc.sql, normalizeAddress(email), await svc.checkpoint.current());
 }
 
 /** Certificates by fingerprint (40/64 hex) or key ID (16 hex), primary or subkey, uppercase. */

@@ -90,8 +90,12 @@ test('a partial row claiming to be a whole tile is rejected', async () => {
   expect(err?.code).toBe('23514');
 });
 
-test('pending rows can be deleted (by the integrator, or an operator)', async () => {
+test('pending rows can be deleted (by the integrator, or an operator) but not changed', async () => {
   const [id] = await appendPending(db.sql, randomEntries(1));
+  const err = await rejection(`UPDATE log_pending SET item = '\\x000100' WHERE id = ${id}`);
+  expect(err).toMatchObject({ code: '23001' });
+  const leaf = await rejection(`UPDATE log_pending SET leaf = '\\x00' WHERE id = ${id}`);
+  expect(leaf).not.toBeNull();
   const deleted = await db.sql`DELETE FROM log_pending WHERE id = ${id} RETURNING id`;
   expect(deleted.length).toBe(1);
 });

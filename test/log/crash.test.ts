@@ -25,7 +25,7 @@ afterAll(async () => db?.close());
 /** Everything the log holds, as fingerprints of each table. */
 async function logState() {
   const [r] = await db.sql`
-    SELECT (SELECT md5(string_agg(id::text || encode(entry, 'hex'), ',' ORDER BY id)) FROM log_pending) AS pending,
+    SELECT (SELECT md5(string_agg(id::text || encode(item, 'hex') || encode(leaf, 'hex'), ',' ORDER BY id)) FROM log_pending) AS pending,
            (SELECT md5(string_agg(level || '/' || idx || '/' || width || encode(hashes, 'hex'), ',' ORDER BY level, idx, width)) FROM log_tiles) AS tiles,
            (SELECT md5(string_agg(idx || '/' || width || encode(entries, 'hex'), ',' ORDER BY idx, width)) FROM log_entry_bundles) AS bundles,
            (SELECT md5(string_agg(first_index || '/' || size, ',' ORDER BY first_index)) FROM log_batches) AS batches,
@@ -34,11 +34,13 @@ async function logState() {
   return r;
 }
 
-/** The backend holding the integrator's advisory lock, waiting until there is one. */
+/** The backend holding the integrator's advisory lock in this database (other test files run integrators too). */
 async function integratorPid(): Promise<number> {
   for (let i = 0; i < 500; i++) {
     const [row] = await db.sql`
-      SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid::bigint = ${LOG_LOCK_KEY} AND granted`;
+      SELECT pid FROM pg_locks
+       WHERE locktype = 'advisory' AND objid::bigint = ${LOG_LOCK_KEY} AND granted
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
     if (row) return row.pid;
     await new Promise((r) => setTimeout(r, 10));
   }

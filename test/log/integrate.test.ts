@@ -49,8 +49,10 @@ describe('integrate', () => {
   test('random batch splits: every checkpoint is signed and carries the reference root', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 6 }), async (splits) => {
-        // Append everything first, then integrate in the chosen batch sizes.
-        const entries = randomEntries(splits.reduce((a, b) => a + b, 0));
+        // Append everything first (of varied lengths, 1 to 4096 bytes), then integrate in the
+        // chosen batch sizes.
+        const entries = randomEntries(splits.reduce((a, b) => a + b, 0), { min: 1, max: 300 });
+        entries[0] = randomEntries(1, { min: 4096, max: 4096 })[0];
         const ids = await appendPending(db.sql, entries);
         expect(ids).toEqual([...ids].sort((a, b) => a - b));
         let at = 0;
@@ -151,12 +153,51 @@ describe('appendPending', () => {
   });
 
   test('rejects what is not an entry', async () => {
-    const bad: unknown[] = [[new Uint8Array(0)], [new Uint8Array(65536)], ['text'], [null], 'x'];
+    const bad: unknown[] = [[new Uint8Array(0)], [new Uint8Array(4097)], [new Uint8Array(65536)], ['text'], [null], 'x'];
     for (const b of bad) {
       await expect(appendPending(db.sql, b as Uint8Array[])).rejects.toBeInstanceOf(LogArgumentError);
     }
     expect(await appendPending(db.sql, [])).toEqual([]);
     expect((await counts()).pending).toBe(0);
+  });
+});
+
+describe('a writer committing late', () => {
+  test('a lower id committed between picking and taking: integrate starts over and takes both, in id order', async () => {
+    const [early, late] = [randomEntries(1)[0], randomEntries(1)[0]];
+    // Writer A holds a lower pending id uncommitted; writer B commits a higher one.
+    const writerA = await db.sql.reserve();
+    await writerA`BEGIN`;
+    const [idA] = await appendPending(writerA, [early]);
+    const [idB] = await appendPending(db.sql, [late]);
+    expect(idA).toBeLessThan(idB);
+    // Make the integrator's second statement wait (it inserts into log_batches), after its
+    // first has picked what it could see: B's entry only.
+    const holder = await db.sql.reserve();
+    await holder`BEGIN`;
+    await holder`LOCK TABLE log_batches IN SHARE ROW EXCLUSIVE MODE`;
+    const integrator = db.connect(1);
+    const [{ pid }] = await integrator`SELECT pg_backend_pid() AS pid`;
+    const run = integrate(integrator, key);
+    let waiting = false;
+    for (let i = 0; i < 500 && !waiting; i++) {
+      const [row] = await db.sql`SELECT wait_event_type, query FROM pg_stat_activity WHERE pid = ${pid}`;
+      waiting = row?.wait_event_type === 'Lock' && /DELETE FROM log_pending/.test(row.query);
+      if (!waiting) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(waiting).toBe(true);
+    await writerA`COMMIT`; // A's lower id becomes visible between the two statements
+    writerA.release();
+    await holder`COMMIT`;
+    holder.release();
+    const r = await run;
+    expect(r!.appended).toBe(2);
+    expect(await entryAt(db.sql, tree.size)).toEqual(early);
+    expect(await entryAt(db.sql, tree.size + 1)).toEqual(late);
+    expect(await waitForIndex(db.sql, idA, 0)).toBe(tree.size);
+    tree.append(early);
+    tree.append(late);
+    expect(r!.root).toEqual(tree.root());
   });
 });
 
@@ -197,7 +238,7 @@ describe('a failing batch changes nothing', () => {
   });
 
   test('bad options are LogArgumentErrors', async () => {
-    for (const maxBatch of [0, -1, 1.5, 1 << 20, NaN]) {
+    for (const maxBatch of [0, -1, 1.5, 65537, NaN]) {
       await expect(integrate(db.sql, { ...key, maxBatch })).rejects.toBeInstanceOf(LogArgumentError);
     }
     await expect(integrate(db.sql, { ...key, origin: '' })).rejects.toBeInstanceOf(LogArgumentError);

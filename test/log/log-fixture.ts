@@ -24,10 +24,15 @@ export function testLogKey(origin = ORIGIN): TestLogKey {
   };
 }
 
-/** n random 102-byte entries (distinct with overwhelming probability). */
-export function randomEntries(n: number): Uint8Array[] {
-  const all = randomBytes(n * 102);
-  return Array.from({ length: n }, (_, i) => new Uint8Array(all.subarray(i * 102, (i + 1) * 102)));
+/**
+ * n random entries (distinct with overwhelming probability): 102 bytes like glasskey's, or of
+ * random lengths in [min, max] to exercise variable-length bundle items.
+ */
+export function randomEntries(n: number, lengths: { min: number; max: number } = { min: 102, max: 102 }): Uint8Array[] {
+  const sizes = Array.from({ length: n }, () => lengths.min + Math.floor(Math.random() * (lengths.max - lengths.min + 1)));
+  const all = randomBytes(sizes.reduce((a, b) => a + b, 0));
+  let o = 0;
+  return sizes.map((len) => new Uint8Array(all.subarray(o, (o += len))));
 }
 
 /** Checks a signed checkpoint: signature by the key, origin, and returns size and root. */

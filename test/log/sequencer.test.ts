@@ -2,7 +2,7 @@
 // off), the poll catches entries that came without one, stop() lets the batch in progress
 // commit and integrates nothing after, failures go to onError and the sequencer carries on;
 // waitForIndex answers once integrated and otherwise ends in typed errors.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import {
   appendPending,
   entryAt,
@@ -10,11 +10,13 @@ import {
   LogArgumentError,
   LogError,
   startSequencer,
+  type Sequencer,
   waitForIndex,
   WaitTimeoutError,
 } from '../../log/index.ts';
 import { freshDatabase, type TestDatabase } from '../helpers/db.ts';
 import { ReferenceTree } from '../helpers/reference-tree.ts';
+import { bundleItem } from '../../log/tile-rows.ts';
 import { randomEntries, testLogKey } from './log-fixture.ts';
 
 let db: TestDatabase;
@@ -27,6 +29,18 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.close());
 
+// Sequencers a test started, stopped even when the test fails (so one failure does not run on
+// into the next test).
+const running: Sequencer[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((s) => s.stop()));
+});
+function start(...args: Parameters<typeof startSequencer>): Sequencer {
+  const seq = startSequencer(...args);
+  running.push(seq);
+  return seq;
+}
+
 async function size() {
   return (await latestCheckpoint(db.sql))?.size ?? 0;
 }
@@ -34,8 +48,8 @@ async function size() {
 describe('startSequencer', () => {
   test('a NOTIFY from appendPending wakes it: integrated long before the poll', async () => {
     const errors: unknown[] = [];
-    const seq = startSequencer(db.connect(2), { ...key, intervalMs: 600_000, onError: (e) => errors.push(e) });
-    await sleep(200); // let it listen and find nothing
+    const seq = start(db.connect(2), { ...key, intervalMs: 600_000, onError: (e) => errors.push(e) });
+    await seq.ready;
     for (let round = 0; round < 3; round++) {
       const entries = randomEntries(5);
       const t0 = Date.now();
@@ -52,10 +66,10 @@ describe('startSequencer', () => {
   });
 
   test('the poll integrates entries that came without a NOTIFY', async () => {
-    const seq = startSequencer(db.connect(2), { ...key, intervalMs: 100 });
+    const seq = start(db.connect(2), { ...key, intervalMs: 100 });
     await sleep(150);
     const entries = randomEntries(3);
-    await db.sql`INSERT INTO log_pending (entry) SELECT unnest(${db.sql.array(entries.map((e) => Buffer.from(e)))}::bytea[])`;
+    await db.sql`INSERT INTO log_pending (item) SELECT unnest(${db.sql.array(entries.map((e) => Buffer.from(bundleItem(e))))}::bytea[])`;
     for (const e of entries) tree.append(e);
     const deadline = Date.now() + 10_000;
     while ((await size()) < tree.size && Date.now() < deadline) await sleep(20);
@@ -69,7 +83,8 @@ describe('startSequencer', () => {
     for (const e of entries) tree.append(e);
     const sizes: number[] = [];
     const t0 = Date.now();
-    const seq = startSequencer(db.connect(2), { ...key, maxBatch: 100, intervalMs: 600_000, onIntegrated: (r) => sizes.push(r.appended) });
+    const seq = start(db.connect(2), { ...key, maxBatch: 100, intervalMs: 600_000, onIntegrated: (r) => sizes.push(r.appended) });
+    await seq.ready;
     while ((await size()) < tree.size && Date.now() - t0 < 20_000) await sleep(20);
     await seq.stop();
     expect(sizes).toEqual(Array(10).fill(100));
@@ -79,7 +94,7 @@ describe('startSequencer', () => {
   test('stop() lets the batch in progress commit, then integrates nothing more', async () => {
     let signing!: () => void;
     const started = new Promise<void>((r) => (signing = r));
-    const seq = startSequencer(db.connect(2), {
+    const seq = start(db.connect(2), {
       ...key,
       intervalMs: 50,
       signCheckpoint: async (body) => {
@@ -97,14 +112,14 @@ describe('startSequencer', () => {
     await appendPending(db.sql, randomEntries(2));
     await sleep(300);
     expect(await size()).toBe(tree.size); // nothing after
-    const more = await db.sql`DELETE FROM log_pending RETURNING entry`;
+    const more = await db.sql`DELETE FROM log_pending RETURNING id`;
     expect(more.length).toBe(2);
   });
 
   test('errors go to onError and the sequencer carries on', async () => {
     const errors: unknown[] = [];
     let fail = 2;
-    const seq = startSequencer(db.connect(2), {
+    const seq = start(db.connect(2), {
       ...key,
       intervalMs: 30,
       onError: (e) => errors.push(e),

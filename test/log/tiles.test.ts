@@ -2,6 +2,7 @@
 // 70,000 entries (levels 0..2, full and partial): each tile's bytes are the reference subtree
 // hashes, each bundle the length-prefixed entries; every width a past size had stays readable
 // as a prefix; full tiles are single rows that never change; proofs at 70,000 verify.
+// Entries are of varied lengths (1..250 bytes), so bundle items do not line up by size.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { formatEntryBundle, leafHash, tilesForSize, verifyConsistency, verifyInclusion } from '@glasskey/verifier';
 import { consistencyProof, entryAt, inclusionProof, LogArgumentError, readEntryBundle, readTile } from '../../log/index.ts';
@@ -57,7 +58,7 @@ afterAll(async () => db?.close());
 describe('tiles and entry bundles', () => {
   test('at each size, every tile and bundle of that size is what the spec says', async () => {
     for (const size of SIZES) {
-      const add = randomEntries(size - entries.length);
+      const add = randomEntries(size - entries.length, { min: 1, max: 250 });
       for (let i = 0; i < add.length; i += 20000) await appendPending(db.sql, add.slice(i, i + 20000));
       const r = await integrate(db.sql, { ...key, maxBatch: add.length });
       expect(r!.size).toBe(size);
@@ -115,6 +116,16 @@ describe('tiles and entry bundles', () => {
     ]);
     const bundles = await db.sql`SELECT count(*)::int AS n FROM log_entry_bundles WHERE width = 256`;
     expect(bundles[0].n).toBe(273);
+  });
+
+  test('every stored bundle row holds exactly its entries [start, width), in order', async () => {
+    const rows = await db.sql`SELECT idx, start, width, entries FROM log_entry_bundles ORDER BY idx, width`;
+    expect(rows.length).toBeGreaterThan(273);
+    for (const r of rows) {
+      const idx = Number(r.idx);
+      const expected = formatEntryBundle(entries.slice(idx * 256 + r.start, idx * 256 + r.width));
+      expectBytes(r.entries, expected, `bundle row ${idx} [${r.start}, ${r.width})`);
+    }
   });
 
   test('entries read back one by one', async () => {

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { foldRange, leafHashOf, nodeHashOf, emptyTreeRoot } from '../../log/hashing.ts';
 import { consistencyRanges, inclusionRanges } from '../../log/proof-plan.ts';
-import { appendLeaves, type TreeFrontier } from '../../log/tree-append.ts';
+import { appendLeaves, TreeAppender, type TreeFrontier } from '../../log/tree-append.ts';
 import { assembleTile, cutEntries, cutHashes, encodeBundleItems, splitAtTiles } from '../../log/tile-rows.ts';
 import { largestPowerOfTwoBelow, rangeNodes, setBitHeights, locateNode, shiftRight } from '../../log/tree-math.ts';
 import { ReferenceTree, referenceLeafHash, referenceNodeHash } from '../helpers/reference-tree.ts';
@@ -60,6 +60,29 @@ describe('appendLeaves', () => {
         level1.forEach((h, i) => expect(new Uint8Array(h)).toEqual(tree.subtreeHash(i * 256, 256)));
       }),
       { numRuns: 40 },
+    );
+  });
+
+  test('leaves fed in pieces give the same tree as all at once', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 700 }), fc.array(fc.integer({ min: 0, max: 150 }), { maxLength: 5 }), (start, pieces) => {
+        const before = appendLeaves({ size: 0, nodes: [] }, leaves.slice(0, start)).frontier;
+        const appender = new TreeAppender(before);
+        let at = start;
+        for (const n of pieces) {
+          appender.append(leaves.slice(at, at + n));
+          at += n;
+        }
+        const expected = appendLeaves(before, leaves.slice(start, at));
+        const got = appender.result();
+        expect(appender.appended).toBe(at - start);
+        expect(new Uint8Array(got.root)).toEqual(tree.root(at));
+        const bytes = (xs: Uint8Array[]) => xs.map((x) => Buffer.from(x).toString('hex'));
+        expect(bytes(got.frontier.nodes)).toEqual(bytes(expected.frontier.nodes));
+        const upper = expected.levels.filter((l) => l.level > 0);
+        expect(got.levels.map((l) => [l.level, l.first, bytes(l.hashes)])).toEqual(upper.map((l) => [l.level, l.first, bytes(l.hashes)]));
+      }),
+      { numRuns: 60 },
     );
   });
 
