@@ -85,18 +85,3 @@ export function bundleItem(entry: Uint8Array): Uint8Array {
   out.set(entry, 2);
   return out;
 }
-
-/** Encodes entries as entry-bundle bytes: each prefixed by its u16 big-endian length. */
-export function encodeBundleItems(entries: readonly Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const e of entries) total += 2 + e.length;
-  const out = Buffer.allocUnsafe(total);
-  let o = 0;
-  for (const e of entries) {
-    out[o] = e.length >> 8;
-    out[o + 1] = e.length & 0xff;
-    out.set(e, o + 2);
-    o += 2 + e.length;
-  }
-  return out;
-}

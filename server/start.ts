@@ -1,12 +1,11 @@
 // Starts the whole directory in this process: PostgreSQL (embedded unless DATABASE_URL),
 // migrations, keys, the sequencer, the mail queue, and the HTTP server. Used by `npm start`
 // (server/main.ts) and by the end-to-end tests; stop() undoes it all in reverse order.
-import { serve, type ServerType } from '@hono/node-server';
 import { createHmac } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import postgres, { type Sql } from 'postgres';
 import { consistencyProof, ensureInitialCheckpoint, latestCheckpoint, loadOrCreateKeys, signNote, startSequencer, type LogKeys, type Sequencer } from '../log/index.ts';
 import { createApp } from './app.ts';
+import { listen } from './http/listen.ts';
 import type { Config } from './config.ts';
 import type { EmbeddedDatabase } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
@@ -157,21 +156,10 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
       log,
     };
     const app = createApp(services);
-    const server: ServerType = await new Promise((resolve, reject) => {
-      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
-      s.once('error', reject);
-    });
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-        }),
-    );
-    const port = (server.address() as AddressInfo).port;
-    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    const http = await listen(app.fetch, { port: config.port, host: config.host });
+    cleanups.push(() => http.close());
     return {
-      url: `http://${host}:${port}`,
+      url: http.url,
       config,
       keys,
       sql,

@@ -1,9 +1,8 @@
 // Starts a witness in this process: PostgreSQL (embedded in the data directory unless
 // WITNESS_DATABASE_URL is set), migrations, the logs file, the key (created on first start),
 // and the HTTP server. Used by `npm run witness` (main.ts) and by tests; stop() undoes it all.
-import { serve, type ServerType } from '@hono/node-server';
+import { listen } from '../http/listen.ts';
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import postgres, { type Sql } from 'postgres';
 import type { NoteSigner } from '../../log/note-signer.ts';
 import type { EmbeddedDatabase } from '../db/embedded.ts';
@@ -86,22 +85,15 @@ export async function startWitness(config: WitnessConfig, opts: StartWitnessOpti
     await migrate(sql);
 
     const app = createWitnessApp({ sql, logs, signer: key.signer, now: opts.now, log, maxBodyBytes: opts.maxBodyBytes });
-    const server: ServerType = await new Promise((resolve, reject) => {
-      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
-      s.once('error', reject);
+    const http = await listen(app.fetch, { port: config.port, host: config.host });
+    // A witness has no long requests to wait for: open connections are dropped at once.
+    cleanups.push(() => {
+      (http.server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      return http.close();
     });
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-        }),
-    );
-    const port = (server.address() as AddressInfo).port;
-    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     return {
-      url: `http://${host}:${port}`,
-      port,
+      url: http.url,
+      port: http.port,
       signer: key.signer,
       vkey: key.signer.vkey,
       keySource: key.source,
