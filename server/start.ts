@@ -1,6 +1,7 @@
 // Starts the whole directory in this process: PostgreSQL (embedded unless DATABASE_URL),
 // migrations, keys, the sequencer, the mail queue, and the HTTP server. Used by `npm start`
 // (server/main.ts) and by the end-to-end tests; stop() undoes it all in reverse order.
+import { cleanupStack } from './cleanups.ts';
 import { createHmac } from 'node:crypto';
 import postgres, { type Sql } from 'postgres';
 import { consistencyProof, ensureInitialCheckpoint, latestCheckpoint, loadOrCreateKeys, signNote, startSequencer, type LogKeys, type Sequencer } from '../log/index.ts';
@@ -39,17 +40,8 @@ export interface RunningService {
 
 export async function startService(config: Config, opts: StartOptions = {}): Promise<RunningService> {
   const log = opts.log ?? ((message: string, err?: unknown) => (err === undefined ? console.log(message) : console.error(message, err)));
-  const cleanups: (() => Promise<void>)[] = [];
-  const stopAll = async () => {
-    for (const c of cleanups.reverse()) {
-      try {
-        await c();
-      } catch (err) {
-        log('error while stopping', err);
-      }
-    }
-    cleanups.length = 0;
-  };
+  const cleanups = cleanupStack(log, 'error while stopping');
+  const stopAll = cleanups.stopAll;
   try {
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {

@@ -1,6 +1,7 @@
 // Starts a witness in this process: PostgreSQL (embedded in the data directory unless
 // WITNESS_DATABASE_URL is set), migrations, the logs file, the key (created on first start),
 // and the HTTP server. Used by `npm run witness` (main.ts) and by tests; stop() undoes it all.
+import { cleanupStack } from '../cleanups.ts';
 import { listen } from '../http/listen.ts';
 import { readFileSync } from 'node:fs';
 import postgres, { type Sql } from 'postgres';
@@ -45,17 +46,8 @@ export function readLogsFile(path: string): WitnessedLogs {
 
 export async function startWitness(config: WitnessConfig, opts: StartWitnessOptions = {}): Promise<RunningWitness> {
   const log = opts.log ?? ((message: string, err?: unknown) => (err === undefined ? console.log(message) : console.error(message, err)));
-  const cleanups: (() => Promise<void>)[] = [];
-  const stopAll = async () => {
-    for (const c of cleanups.reverse()) {
-      try {
-        await c();
-      } catch (err) {
-        log('witness: error while stopping', err);
-      }
-    }
-    cleanups.length = 0;
-  };
+  const cleanups = cleanupStack(log, 'witness: error while stopping');
+  const stopAll = cleanups.stopAll;
   try {
     const logs = readLogsFile(config.logsFile);
     const key = loadOrCreateWitnessKey(config);

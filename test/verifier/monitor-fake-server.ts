@@ -25,7 +25,7 @@ import {
   type LookupResponse,
   type Policy,
 } from '@glasskey/verifier';
-import { originPathSegment } from '@glasskey/verifier';
+import { formatEntryBundle, originPathSegment } from '@glasskey/verifier';
 import { cosign, generateSigner, signNote, type NoteSigner } from '../../log/note-signer.ts';
 import { vrfKeygen, vrfProve, type VrfKeyPair } from '../../log/vrf.ts';
 
@@ -283,22 +283,9 @@ export class FakeLog {
 
   entryBundle(index: number, width: number): Uint8Array | null {
     if (index * TILE_WIDTH + width > this.count) return null;
-    const parts: Uint8Array[] = [];
-    let total = 0;
-    for (let i = index * TILE_WIDTH; i < index * TILE_WIDTH + width; i++) {
-      const e = this.entry(i);
-      parts.push(e);
-      total += 2 + e.length;
-    }
-    const out = new Uint8Array(total);
-    let o = 0;
-    for (const e of parts) {
-      out[o] = e.length >> 8;
-      out[o + 1] = e.length & 255;
-      out.set(e, o + 2);
-      o += 2 + e.length;
-    }
-    return out;
+    const entries: Uint8Array[] = [];
+    for (let i = index * TILE_WIDTH; i < index * TILE_WIDTH + width; i++) entries.push(this.entry(i));
+    return formatEntryBundle(entries);
   }
 
   lookup(address: string): LookupResponse | null {
