@@ -1,4 +1,4 @@
-// Loads the transparency-dev/merkle proof vectors (shared/vectors/merkle/{inclusion,consistency}),
+// Loads the transparency-dev/merkle proof vectors (test/vectors/merkle/{inclusion,consistency}),
 // walking each folder recursively and base64-decoding every byte field ("" is empty, null proof is []).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

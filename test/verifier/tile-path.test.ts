@@ -1,4 +1,4 @@
-// Tile paths (c2sp.org/tlog-tiles v0.1.0) against every case of shared/vectors/tiles/paths.json,
+// Tile paths (c2sp.org/tlog-tiles v0.1.0) against every case of test/vectors/tiles/paths.json,
 // tile extents for a tree size (the spec's 70,000 and 256 examples), and strict parsing of
 // entry bundles and hash tiles. Tessera writes a full tile as width 0; we write it as width 256
 // (or leave the width out): `tesseraWidth` maps one to the other explicitly.
