@@ -2,7 +2,7 @@
 // ECVRF_prove. The secret key SK is the scalar x itself, 32 bytes little-endian, 0 < x < q.
 import { randomBytes } from '@noble/hashes/utils.js';
 import { sha512 } from '@noble/hashes/sha2.js';
-import { concatBytes } from '../verifier/src/bytes.ts';
+import { concatBytes } from '../verifier/src/format/bytes.ts';
 import { FormatError } from '../verifier/src/errors.ts';
 import {
   challengeGeneration,
@@ -15,7 +15,7 @@ import {
   VRF_Q,
   VRF_SECRET_KEY_SIZE,
   VRF_SUITE_STRING,
-} from '../verifier/src/vrf-suite.ts';
+} from '../verifier/src/proof/vrf-suite.ts';
 
 export interface VrfKeyPair {
   secretKey: Uint8Array;

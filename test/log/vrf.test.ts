@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { ristretto255 } from '@noble/curves/ed25519.js';
 import { FormatError, hexDecode, hexEncode, vrfVerify } from '@glasskey/verifier';
 import { vrfKeygen, vrfNonceGeneration, vrfProve, vrfPublicKey } from '../../log/vrf.ts';
-import { encodeToCurve, intToString, stringToInt } from '../../verifier/src/vrf-suite.ts';
+import { encodeToCurve, intToString, stringToInt } from '../../verifier/src/proof/vrf-suite.ts';
 import { readVectorJson } from '../helpers/vectors.ts';
 
 const vectors = readVectorJson('vrf/vrf-r255.json').vectors as Record<string, string>[];

@@ -3,7 +3,7 @@
 // so a monitor and a witness are the same kind of gossip source). 404 until one is verified.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { originPathSegment } from '../monitor-gossip.ts';
+import { originPathSegment } from '../monitor/monitor-gossip.ts';
 
 export interface CheckpointServer {
   url: string;

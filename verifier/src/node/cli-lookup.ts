@@ -4,15 +4,15 @@
 // client verified before, through the state directory's HeadStore), then prints the armored
 // certificate on stdout and one summary line on stderr. Exit 0 verified; 1 any failure;
 // 2 split view (the evidence is saved in the state directory).
-import { enarmor } from '../armor.ts';
-import { hexEncode } from '../bytes.ts';
-import { normalizeAddress } from '../address.ts';
+import { enarmor } from '../format/armor.ts';
+import { hexEncode } from '../format/bytes.ts';
+import { normalizeAddress } from '../format/address.ts';
 import { VerificationError } from '../errors.ts';
-import { HeadStore } from '../head-store.ts';
-import { LogClient } from '../log-client.ts';
-import { verifyLookup } from '../lookup.ts';
-import { formatFingerprint, primaryKeyFingerprint } from '../openpgp-fingerprint.ts';
-import { SplitViewError } from '../split-view.ts';
+import { HeadStore } from '../client/head-store.ts';
+import { LogClient } from '../client/log-client.ts';
+import { verifyLookup } from '../client/lookup.ts';
+import { formatFingerprint, primaryKeyFingerprint } from '../format/openpgp-fingerprint.ts';
+import { SplitViewError } from '../client/split-view.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { optionReader, UsageError, type ParsedArgs } from './cli-args.ts';
 import type { CliIo } from './cli-io.ts';

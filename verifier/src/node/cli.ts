@@ -4,10 +4,10 @@
 //   verify-evidence <file> --policy <file>
 // main() returns the exit code; bin/glasskey-verify.js runs it.
 import { readFile } from 'node:fs/promises';
-import { base64Encode } from '../bytes.ts';
+import { base64Encode } from '../format/bytes.ts';
 import { VerificationError } from '../errors.ts';
-import { parsePolicy } from '../policy.ts';
-import { parseSplitViewEvidence, verifySplitViewEvidence } from '../split-view.ts';
+import { parsePolicy } from '../client/policy.ts';
+import { parseSplitViewEvidence, verifySplitViewEvidence } from '../client/split-view.ts';
 import { optionReader, parseArgs, UsageError, type ParsedArgs } from './cli-args.ts';
 import type { CliIo } from './cli-io.ts';
 import { lookupCommand } from './cli-lookup.ts';

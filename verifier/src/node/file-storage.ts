@@ -6,7 +6,7 @@
 // update of a different key (last rename wins), so give concurrent processes their own files.
 import { open, mkdir, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { KeyValueStorage } from '../storage.ts';
+import type { KeyValueStorage } from '../client/storage.ts';
 
 export interface FileStorage extends KeyValueStorage {
   readonly path: string;

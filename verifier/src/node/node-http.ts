@@ -2,7 +2,7 @@
 // the global fetch on small tile responses) and a JSON POST for webhooks.
 import http from 'node:http';
 import https from 'node:https';
-import { FetchError, type HttpGet } from '../http-get.ts';
+import { FetchError, type HttpGet } from '../client/http-get.ts';
 
 export interface NodeHttpGet extends HttpGet {
   /** Closes idle keep-alive connections. */

@@ -5,10 +5,10 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { hexEncode, utf8Encode } from '../bytes.ts';
-import type { LogClient } from '../log-client.ts';
-import { parsePolicy, type Policy } from '../policy.ts';
-import { formatSplitViewEvidence, type SplitViewEvidence } from '../split-view.ts';
+import { hexEncode, utf8Encode } from '../format/bytes.ts';
+import type { LogClient } from '../client/log-client.ts';
+import { parsePolicy, type Policy } from '../client/policy.ts';
+import { formatSplitViewEvidence, type SplitViewEvidence } from '../client/split-view.ts';
 import { writeFileAtomic } from './file-storage.ts';
 
 export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -6,7 +6,7 @@
 // ends them.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { BundleHasher, BundleHashes } from '../bundle-hasher.ts';
+import type { BundleHasher, BundleHashes } from '../proof/bundle-hasher.ts';
 
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
