@@ -2,7 +2,7 @@
 //   lookup <address> --server <url> [--policy <file>] [--state <dir>]
 //   monitor --server <url> --address <a> --expect <cert file | fingerprint | sha256:hex>... ...
 //   verify-evidence <file> --policy <file>
-// main() returns the exit code; bin/glasskey-verify.js runs it.
+// main() returns the exit code; cli-main.ts runs it on the process (bin/glasskey-verify.js).
 import { readFile } from 'node:fs/promises';
 import { base64Encode } from '../format/bytes.ts';
 import { VerificationError } from '../errors.ts';
