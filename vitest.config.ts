@@ -3,6 +3,9 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // @glasskey/verifier resolves to its TypeScript sources through tsconfig.json's paths (its
+  // package exports name the compiled dist/, which only npm pack builds).
+  resolve: { tsconfigPaths: true },
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     globalSetup: ['test/global-setup.ts'],

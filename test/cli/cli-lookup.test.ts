@@ -2,13 +2,13 @@
 // the certificate the log commits to, pins the server's policy on first use (and says so),
 // keeps the head in the state directory across runs, and exits non-zero with a clear message
 // when anything fails: unbound address, a tampered certificate, a policy that does not match,
-// a server that changed its keys after pinning, a fork (exit 2, with evidence that
+// a server that changed its keys after pinning (reported with both policies), a fork (exit 2, with evidence that
 // `verify-evidence` accepts).
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, expect, test } from 'vitest';
-import { enarmor } from '@glasskey/verifier';
+import { base64Encode, enarmor } from '@glasskey/verifier';
 import { FakeLog, makeKeys, startFakeServer, type FakeServer, type FakeServerOptions } from '../verifier/monitor-fake-server.ts';
 import { runCli } from './cli-harness.ts';
 
@@ -48,6 +48,9 @@ test('lookup prints the certificate, pins the policy on first use, and keeps the
   const state = await stateDir();
   const first = await runCli(['lookup', 'Alice@Example.org', '--server', server.url, '--state', state]);
   expect(first.stderr).toContain('TRUST ON FIRST USE');
+  // what was pinned is printed: the log vkey and the VRF key, not just the origin
+  expect(first.stderr).toContain(`log ${log.keys.signer.vkey}`);
+  expect(first.stderr).toContain(`vrf ${base64Encode(log.keys.vrf.publicKey)}`);
   expect(first.code).toBe(0);
   expect(first.stdout).toBe(enarmor('PUBLIC KEY BLOCK', aliceCert));
   expect(first.stderr).toMatch(/verified alice@example\.org: certificate sha256:[0-9a-f]{64}, entry 9 \(version 1\) in cli\.test\.example at size 10, cosigned by w1; first checkpoint seen/);
@@ -99,11 +102,20 @@ test('failures: unbound address, tampered certificate, wrong policy, keys change
   // the policy pinned by the first run is used, not what the server says now: a server that
   // changed its keys (here: another log at the same URL) is refused
   expect((await runCli(['lookup', ALICE, '--server', server.url, '--state', state])).code).toBe(0);
+  const pinnedFile = join(state, 'policies', (await readdir(join(state, 'policies')))[0]);
+  const pinnedBefore = await readFile(pinnedFile, 'utf8');
   current = aliceLog();
   const switched = await runCli(['lookup', ALICE, '--server', server.url, '--state', state]);
   expect(switched.code).toBe(1);
   expect(switched.stderr).not.toContain('TRUST ON FIRST USE');
   expect(switched.stderr).toMatch(/failed \[(no-verifiable-signatures|vrf)\]/);
+  // the new keys are reported next to the pinned ones, and not adopted
+  expect(switched.stderr).toContain(`POLICY CHANGED: ${server.url} now serves a policy that differs from the one pinned in ${pinnedFile}. Changed: the log key, the VRF key, the witnesses.`);
+  expect(switched.stderr).toContain(`- log ${log.keys.signer.vkey}`);
+  expect(switched.stderr).toContain(`+ log ${current.keys.signer.vkey}`);
+  expect(switched.stderr).toContain(`- vrf ${base64Encode(log.keys.vrf.publicKey)}`);
+  expect(switched.stderr).toContain(`+ vrf ${base64Encode(current.keys.vrf.publicKey)}`);
+  expect(await readFile(pinnedFile, 'utf8')).toBe(pinnedBefore);
 });
 
 test('a server that switches to a fork: exit 2, evidence saved, verify-evidence accepts it', async () => {

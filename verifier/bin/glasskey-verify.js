@@ -1,19 +1,21 @@
 #!/usr/bin/env node
-// glasskey-verify launcher. @glasskey/verifier ships TypeScript sources (src/*.ts, relative
-// imports ending in .ts) and no build step, so this file registers tsx's ESM loader and then
-// runs src/node/cli.ts. From the glasskey repository tsx is already there (a dependency of the
-// root package); installed elsewhere, the package needs tsx next to it (`npm install tsx`).
-// Nothing else is needed: the CLI uses only the verifier's own code, @noble/* and Node.
-let register;
-try {
-  ({ register } = await import('tsx/esm/api'));
-} catch {
-  process.stderr.write('glasskey-verify: needs the tsx package to run the TypeScript sources (npm install tsx)\n');
-  process.exit(1);
+// glasskey-verify launcher. The published package (npm pack) carries the compiled JavaScript
+// in dist/ and no sources: there this runs dist/node/cli-main.js on plain Node, with nothing
+// but @noble/hashes and @noble/curves. In the glasskey repository (src/ beside this file, no
+// build) it runs the TypeScript sources through tsx, a dependency of the repository.
+import { existsSync } from 'node:fs';
+
+const source = new URL('../src/node/cli-main.ts', import.meta.url);
+if (existsSync(source)) {
+  let register;
+  try {
+    ({ register } = await import('tsx/esm/api'));
+  } catch {
+    process.stderr.write('glasskey-verify: this is a source checkout, which needs tsx (npm ci at the repository root)\n');
+    process.exit(1);
+  }
+  register();
+  await import(source.href);
+} else {
+  await import('../dist/node/cli-main.js');
 }
-register();
-const { runCli } = await import('../src/node/cli.ts');
-const code = await runCli();
-process.exitCode = code;
-// Leave when the work is done even if some handle lingers (keep-alive sockets, timers).
-setTimeout(() => process.exit(code), 1000).unref();

@@ -1,9 +1,11 @@
-// `glasskey-verify lookup <address> --server <url> [--policy <file>] [--state <dir>]`: fetches
+// `glasskey-verify lookup <address> --server <url> [--policy <file> | --repin] [--state <dir>]`: fetches
 // the address's certificate with its proofs, verifies everything (policy, checkpoint signatures
 // and cosignatures, VRF, entry, certificate hash, inclusion, and consistency with the head this
 // client verified before, through the state directory's HeadStore), then prints the armored
 // certificate on stdout and one summary line on stderr. Exit 0 verified; 1 any failure;
-// 2 split view (the evidence is saved in the state directory).
+// 2 split view (the evidence is saved in the state directory). Without --policy the pinned
+// policy is used (state-dir.ts loadPolicy): pinned on first use, a different one served later
+// is reported and not followed, --repin adopts it.
 import { enarmor } from '../format/armor.ts';
 import { hexEncode } from '../format/bytes.ts';
 import { normalizeAddress } from '../format/address.ts';
@@ -18,10 +20,10 @@ import { optionReader, UsageError, type ParsedArgs } from './cli-args.ts';
 import type { CliIo } from './cli-io.ts';
 import { jsonFileStorage } from './file-storage.ts';
 import { nodeHttpGet } from './node-http.ts';
-import { defaultStateDir, headsPath, loadPolicy, saveEvidence, tofuNotice } from './state-dir.ts';
+import { defaultStateDir, headsPath, loadPolicy, saveEvidence } from './state-dir.ts';
 
 export async function lookupCommand(args: ParsedArgs, io: CliIo): Promise<number> {
-  const opts = optionReader(args, ['server', 'policy', 'state']);
+  const opts = optionReader(args, ['server', 'policy', 'state', 'repin']);
   if (args.positionals.length !== 1) throw new UsageError('lookup takes exactly one address');
   const address = normalizeAddress(args.positionals[0]);
   const server = opts.required('server');
@@ -29,8 +31,8 @@ export async function lookupCommand(args: ParsedArgs, io: CliIo): Promise<number
   const get = nodeHttpGet();
   try {
     const client = new LogClient(server, get);
-    const loaded = await loadPolicy(opts.one('policy'), client, stateDir);
-    if (loaded.pinnedNow) io.stderr.write(tofuNotice(loaded) + '\n');
+    const loaded = await loadPolicy(opts.one('policy'), client, stateDir, { repin: opts.flag('repin') });
+    if (loaded.notice) io.stderr.write(loaded.notice + '\n');
     const response = await client.lookup(address);
     if (response === null) {
       io.stderr.write(`glasskey-verify: ${server} has no certificate bound to ${address}\n`);

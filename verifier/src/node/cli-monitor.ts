@@ -1,7 +1,10 @@
 // `glasskey-verify monitor --server <url> --address <a> --expect <certificate file | fingerprint
 // | sha256:<hex>>... [--expect-unbind] [--address ...] [--state <dir>] [--gossip <url>...]
-// [--webhook <url>] [--once | --interval <s>] [--json] [--serve <[host:]port>] [--policy <file>]`
-// Runs the Monitor (verifier/src/monitor.ts) once or every <s> seconds. Output: human lines on
+// [--webhook <url>] [--once | --interval <s>] [--json] [--serve <[host:]port>] [--policy <file> | --repin]`
+// Runs the Monitor (verifier/src/monitor.ts) once or every <s> seconds. Without --policy it
+// verifies under the pinned policy and compares it, at start and before every pass, with the
+// one the server serves: a difference is reported (stderr; a JSON line with --json), never
+// adopted; --repin adopts it. Output: human lines on
 // stdout (warnings on stderr, a progress bar on a terminal while scanning), or JSON lines with
 // --json. Alerts are also POSTed as JSON to the webhook. Exit: 2 if an alert was raised, 1 on an
 // error, 0 when all is well (with --interval: when stopped by SIGINT/SIGTERM).
@@ -27,9 +30,10 @@ import { nodeHttpGet, postJson } from './node-http.ts';
 import { nodeSha256 } from './node-sha256.ts';
 import { workerBundleHasher } from './worker-bundle-hasher.ts';
 import { ProgressBar } from './progress-bar.ts';
-import { defaultStateDir, headsPath, loadPolicy, monitorStatePath, saveEvidence, tofuNotice } from './state-dir.ts';
+import { defaultStateDir, fetchServedPolicy, headsPath, loadPolicy, monitorStatePath, policyChange, saveEvidence } from './state-dir.ts';
+import { policyChangeJson, policyChangeReport, servedKey, type PolicyChange } from './policy-change.ts';
 
-const OPTIONS = ['server', 'policy', 'state', 'address', 'expect', 'expect-unbind', 'gossip', 'webhook', 'once', 'interval', 'json', 'serve'];
+const OPTIONS = ['server', 'policy', 'repin', 'state', 'address', 'expect', 'expect-unbind', 'gossip', 'webhook', 'once', 'interval', 'json', 'serve'];
 
 type Watch = WatchedAddress & { certificateHashes: Uint8Array[]; fingerprints: Uint8Array[] };
 
@@ -142,6 +146,13 @@ class Output {
     );
   }
 
+  /** The human report on stderr; with --json also the change as a JSON line. */
+  policyChanged(c: PolicyChange): void {
+    this.clearBar();
+    this.io.stderr.write(policyChangeReport(c) + '\n');
+    if (this.json) this.io.stdout.write(JSON.stringify(policyChangeJson(c)) + '\n');
+  }
+
   error(e: unknown): void {
     const code = e instanceof VerificationError ? e.code : undefined;
     const message = (e as Error).message ?? String(e);
@@ -177,9 +188,26 @@ export async function monitorCommand(args: ParsedArgs, io: CliIo): Promise<numbe
     const client = new LogClient(server, get);
     let monitor: Monitor;
     let origin: string;
+    // Without --policy, before every pass after the first: is the server's policy still the
+    // pinned one? Each new version it serves is reported once.
+    let checkServedPolicy: (() => Promise<void>) | undefined;
     try {
-      const loaded = await loadPolicy(opts.one('policy'), client, stateDir);
-      if (loaded.pinnedNow) io.stderr.write(tofuNotice(loaded) + '\n');
+      const policyFile = opts.one('policy');
+      const loaded = await loadPolicy(policyFile, client, stateDir, { repin: opts.flag('repin') });
+      if (loaded.change) out.policyChanged(loaded.change);
+      else if (loaded.notice) io.stderr.write(loaded.notice + '\n');
+      if (policyFile === undefined) {
+        let reported = loaded.change ? servedKey(loaded.change.served) : null;
+        checkServedPolicy = async () => {
+          const current = await fetchServedPolicy(client);
+          const change = current && policyChange(client.serverUrl, loaded.source, loaded.policy, current.served);
+          if (!change) reported = null;
+          else if (servedKey(change.served) !== reported) {
+            reported = servedKey(change.served);
+            out.policyChanged(change);
+          }
+        };
+      }
       origin = loaded.policy.log.verifier.name;
       monitor = new Monitor({
         client,
@@ -212,8 +240,9 @@ export async function monitorCommand(args: ParsedArgs, io: CliIo): Promise<numbe
     let failed = false;
     let stopped = false;
     io.stopSignal?.then(() => (stopped = true));
-    for (;;) {
+    for (let pass = 0; ; pass++) {
       try {
+        if (pass > 0) await checkServedPolicy?.();
         const r = await monitor.runOnce();
         out.summary(origin, r);
         if (r.alerts.length + r.undelivered.length > 0) alerted = true;

@@ -1,8 +1,8 @@
 // glasskey-verify: the command-line client of @glasskey/verifier.
-//   lookup <address> --server <url> [--policy <file>] [--state <dir>]
+//   lookup <address> --server <url> [--policy <file> | --repin] [--state <dir>]
 //   monitor --server <url> --address <a> --expect <cert file | fingerprint | sha256:hex>... ...
 //   verify-evidence <file> --policy <file>
-// main() returns the exit code; bin/glasskey-verify.js runs it.
+// main() returns the exit code; cli-main.ts runs it on the process (bin/glasskey-verify.js).
 import { readFile } from 'node:fs/promises';
 import { base64Encode } from '../format/bytes.ts';
 import { VerificationError } from '../errors.ts';
@@ -14,12 +14,12 @@ import { lookupCommand } from './cli-lookup.ts';
 import { monitorCommand } from './cli-monitor.ts';
 
 export const USAGE = `usage:
-  glasskey-verify lookup <address> --server <url> [--policy <file>] [--state <dir>]
+  glasskey-verify lookup <address> --server <url> [--policy <file> | --repin] [--state <dir>]
       Fetch the certificate bound to <address>, verify its proofs and print it (armored).
   glasskey-verify monitor --server <url> --address <a> --expect <x>... [--expect-unbind]
                           [--address <b> --expect <y>...] [--state <dir>] [--gossip <url>]...
                           [--webhook <url>] [--once | --interval <seconds>] [--json]
-                          [--serve [host:]<port>] [--policy <file>]
+                          [--serve [host:]<port>] [--policy <file> | --repin]
       Watch the log for entries binding the addresses to certificates you do not expect.
       <x>: a certificate file (armored or binary; exactly as the directory serves it),
            a primary key fingerprint (40 or 64 hex digits: any certificate of that key),
@@ -29,7 +29,12 @@ export const USAGE = `usage:
   glasskey-verify verify-evidence <file> --policy <file>
       Check split-view evidence saved by a client or monitor.
 
-  Without --policy, the policy the server serves is pinned on first use (trust on first use).
+  --policy <file>: the log key, VRF key, witnesses and quorum to verify against.
+  Without --policy, the policy the server serves is pinned on first use (trust on first use)
+  and printed: compare its log key and VRF key with ones you got from the operator. Later runs
+  use the pinned copy, and compare it with what the server serves: a different policy (a new
+  witness, another key) is reported with both versions and never adopted by itself.
+  --repin: adopt the policy the server serves now (after you checked it); the old copy is kept.
   State (heads, monitor progress, pinned policies, evidence) lives in --state, default
   $GLASSKEY_STATE or $XDG_STATE_HOME/glasskey-verify or ~/.local/state/glasskey-verify.
   Exit codes: 0 all is well; 1 error; 2 alert (monitor) or split view.
@@ -37,7 +42,7 @@ export const USAGE = `usage:
   from 3 cores on; 0: the main thread).
 `;
 
-const FLAGS = new Set(['once', 'json', 'expect-unbind', 'help']);
+const FLAGS = new Set(['once', 'json', 'expect-unbind', 'help', 'repin']);
 
 async function verifyEvidenceCommand(args: ParsedArgs, io: CliIo): Promise<number> {
   const opts = optionReader(args, ['policy']);

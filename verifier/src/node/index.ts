@@ -6,6 +6,7 @@ export * from './node-http.ts';
 export * from './node-sha256.ts';
 export * from './worker-bundle-hasher.ts';
 export * from './state-dir.ts';
+export * from './policy-change.ts';
 export * from './checkpoint-server.ts';
 export * from './cli-args.ts';
 export type * from './cli-io.ts';

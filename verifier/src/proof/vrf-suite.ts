@@ -5,7 +5,7 @@ import { ristretto255, ristretto255_hasher } from '@noble/curves/ed25519.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { concatBytes, utf8Encode } from '../format/bytes.ts';
 
-export const RistrettoPoint = ristretto255.Point;
+export const RistrettoPoint: typeof ristretto255.Point = ristretto255.Point;
 export type RistrettoPoint = typeof ristretto255.Point.BASE;
 
 /** suite_string = 0xFF || "c2sp.org/vrf-r255". */
