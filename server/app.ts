@@ -7,6 +7,7 @@ import { ApiError, jsonError } from './http/errors.ts';
 import { apiRoutes } from './routes/api.ts';
 import { hkpRoutes } from './routes/hkp.ts';
 import { logTileRoutes } from './routes/log-tiles.ts';
+import { mailvelopeRoutes } from './routes/mailvelope.ts';
 import { isPageRequest, pageRoutes } from './routes/pages.ts';
 import { sendErrorPage } from './pages/error-page.tsx';
 import { verifyRoutes } from './routes/verify.ts';
@@ -41,6 +42,7 @@ export function createApp(svc: Services) {
   app.onError((err, c) => (isPageRequest(c) ? sendErrorPage(c, err, svc) : jsonError(c, err, svc.log)));
   app.notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}`, code: 'not-found' }, 404));
 
+  app.route('/api/v1/key', mailvelopeRoutes(svc));
   app.route('/api/v1', apiRoutes(svc));
   app.route('/vks/v1', vksRoutes(svc));
   app.route('/pks', hkpRoutes(svc));
