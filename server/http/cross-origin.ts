@@ -4,8 +4,8 @@
 //   allowed), and their preflights (OPTIONS asking for GET or HEAD) are answered.
 // - Writes are not: no state-changing request gets a CORS header, a preflight asking for
 //   any other method is refused, and a state-changing request that a browser marks as coming
-//   from another website (Sec-Fetch-Site: cross-site or same-site, or an Origin that is not
-//   this server's) is refused with 403 before it does anything. That covers the "simple"
+//   from another website (Sec-Fetch-Site: cross-site or same-site; without that header, an
+//   Origin that is not this server's) is refused with 403 before it does anything. That covers the "simple"
 //   requests (form posts, text/plain bodies) a browser sends without a preflight. Programs
 //   that are not browsers send neither header and are not affected, and neither are browser
 //   extensions (Origin chrome-extension://, moz-extension://, safari-web-extension://), which
@@ -54,8 +54,10 @@ export function readCors(): MiddlewareHandler {
 export function fromAnotherSite(c: Context, ownOrigins: ReadonlySet<string>): boolean {
   const origin = c.req.header('origin');
   if (origin !== undefined && EXTENSION_ORIGIN.test(origin)) return false;
+  // A browser's own word first: "none" is a request no web page made (typed, bookmarked, or
+  // from the browser's or a mail client's privileged code), whatever its Origin says.
   const site = c.req.header('sec-fetch-site');
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') return true;
+  if (site !== undefined) return site !== 'same-origin' && site !== 'none';
   return origin !== undefined && origin !== new URL(c.req.url).origin && !ownOrigins.has(origin);
 }
 

@@ -200,7 +200,7 @@ describe('programs that are not browsers (no Origin, no Sec-Fetch-Site)', () => 
     expect(read.headers.get('access-control-allow-credentials')).toBeNull();
   });
 
-  test('a browser extension (Origin chrome-extension://…) may write, as Mailvelope does', async () => {
+  test('a browser extension (Origin chrome-extension://…) may write, as Mailvelope does; a web page\'s Origin may not', async () => {
     const k = await makeKey([{ email: 'ext@example.org' }]);
     const res = await fetch(`${svc.url}/api/v1/key`, {
       method: 'POST',
@@ -215,5 +215,11 @@ describe('programs that are not browsers (no Origin, no Sec-Fetch-Site)', () => 
     });
     expect(site.status).toBe(403);
     expect(await site.json()).toMatchObject({ code: 'cross-site' });
+    // Without Sec-Fetch-Site (older browsers, plain http), the Origin decides.
+    const origin = await fetch(`${svc.url}/api/v1/manage`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body: '{"email":"a@example.org"}' });
+    expect(origin.status).toBe(403);
+    // Sec-Fetch-Site: none is no web page (privileged code, such as a mail client's): allowed.
+    const none = await fetch(`${svc.url}/api/v1/manage`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'null', 'sec-fetch-site': 'none' }, body: '{"email":"b@example.org"}' });
+    expect(none.status).toBe(202);
   });
 });
