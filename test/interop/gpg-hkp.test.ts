@@ -242,8 +242,12 @@ describe.skipIf(missing !== null)(missing ? `gpg over HKP (skipped: ${missing})`
     await owner.ok(['--quick-add-key', alice.fingerprint, 'ed25519', 'sign', '0']);
     const [updated] = listedKeys(await owner.listColons(false, alice.fingerprint));
     expect(updated.subkeys).toHaveLength(2);
-    const sent = await owner.run([...ks(), '--send-keys', alice.fingerprint]);
+    const sent = await owner.run(['--keyserver', proxyKeyserver, '--send-keys', alice.fingerprint]);
     expect(sent.code, sent.stderr).toBe(0);
+    expect(proxy.exchanges.filter((e) => e.path === '/pks/add').at(-1)!.body).toBe(
+      `${alice.fingerprint}: not mailed, the link mailed earlier still works: alice.work@example.org\n` +
+        `${alice.fingerprint}: already published, update published: alice@example.org\n`,
+    );
     // The update appends a new log entry; poll until the served binding carries the subkey.
     const newSubkey = updated.subkeys[1].fingerprint;
     let got: ListedKey | undefined;
