@@ -45,7 +45,17 @@ export async function startPurgeJob(opts: PurgeJobOptions): Promise<PurgeJob> {
   const jobOptions = { retryLimit: 2, retryDelay: 60, expireInSeconds: 15 * 60 };
   try {
     await boss.start();
-    await boss.createQueue(PURGE_QUEUE, { name: PURGE_QUEUE, policy: 'standard', ...jobOptions });
+    // Processes starting together may deadlock in pg-boss's create_queue (both insert the
+    // queue row and create its partition): PostgreSQL aborts one of them, which tries again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await boss.createQueue(PURGE_QUEUE, { name: PURGE_QUEUE, policy: 'standard', ...jobOptions });
+        break;
+      } catch (err) {
+        if ((err as { code?: string }).code !== '40P01' || attempt >= 5) throw err;
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+      }
+    }
   } catch (err) {
     await boss.stop({ graceful: false }).catch(() => {});
     throw err;
