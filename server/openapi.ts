@@ -57,7 +57,7 @@ export function openApiDocument(serverUrl: string) {
         post: {
           summary: 'Ask for removal of an address: mails a single-use removal link if it is bound',
           requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['email'], properties: { email: { type: 'string' } } } } } },
-          responses: { '202': { description: 'Accepted (the same answer whether or not the address is bound)' }, '400': error, '429': error },
+          responses: { '202': { description: 'Accepted (the same answer whether or not the address is bound)' }, '400': error, '403': error, '429': error },
         },
       },
       '/api/v1/key': {
@@ -114,7 +114,7 @@ export function openApiDocument(serverUrl: string) {
         post: {
           summary: 'Upload a certificate (keys.openpgp.org VKS)',
           requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['keytext'], properties: { keytext: { type: 'string', description: 'Armored, or base64 of binary' } } } } } },
-          responses: { '200': { description: 'Stored', content: { 'application/json': { schema: { $ref: '#/components/schemas/UploadResult' } } } }, '400': error, '413': error, '422': error, '429': error },
+          responses: { '200': { description: 'Stored', content: { 'application/json': { schema: { $ref: '#/components/schemas/UploadResult' } } } }, '400': error, '403': error, '413': error, '422': error, '429': error },
         },
       },
       '/vks/v1/request-verify': {
@@ -124,7 +124,7 @@ export function openApiDocument(serverUrl: string) {
             required: true,
             content: { 'application/json': { schema: { type: 'object', required: ['token', 'addresses'], properties: { token: { type: 'string' }, addresses: { type: 'array', items: { type: 'string' }, maxItems: 32 } } } } },
           },
-          responses: { '200': { description: 'Mails queued', content: { 'application/json': { schema: { $ref: '#/components/schemas/UploadResult' } } } }, '400': error, '404': error, '422': error, '429': error },
+          responses: { '200': { description: 'Mails queued', content: { 'application/json': { schema: { $ref: '#/components/schemas/UploadResult' } } } }, '400': error, '403': error, '404': error, '422': error, '429': error },
         },
       },
       '/vks/v1/by-email/{email}': { get: { summary: 'Certificate bound to an address (only that address’s user IDs)', parameters: [{ name: 'email', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': pgpKeys, '400': error, '404': error } } },
@@ -145,7 +145,7 @@ export function openApiDocument(serverUrl: string) {
         post: {
           summary: 'HKP upload (form field keytext; up to 10 certificates); mails a link to each new address',
           requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: { type: 'object', properties: { keytext: { type: 'string' } } } } } },
-          responses: { '200': text('What was stored and mailed'), '400': text('Error'), '413': text('Too large'), '422': text('Refused'), '429': text('Rate limited') },
+          responses: { '200': text('One line per certificate and case: which addresses were mailed a verification link, and why the others were not'), '400': text('Error'), '403': text('Sent by a web page of another site'), '413': text('Too large'), '422': text('Refused'), '429': text('Rate limited') },
         },
       },
       '/.well-known/openpgpkey/hu/{hash}': { get: { summary: 'WKD direct method (domain from Host)', parameters: [{ name: 'hash', in: 'path', required: true, schema: { type: 'string' } }, { name: 'l', in: 'query', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'Binary certificate', content: { 'application/octet-stream': {} } }, '404': text('Not found') } } },
@@ -185,7 +185,7 @@ export function openApiDocument(serverUrl: string) {
     components: {
       responses: { Error: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } },
       schemas: {
-        Error: { type: 'object', required: ['error', 'code'], properties: { error: { type: 'string', description: 'What went wrong, for people' }, code: { type: 'string', description: 'Stable machine-readable code' } } },
+        Error: { type: 'object', required: ['error', 'code'], properties: { error: { type: 'string', description: 'What went wrong, for people' }, code: { type: 'string', description: 'Stable machine-readable code (403 cross-site: a state-changing request sent by a web page of another site)' } } },
         Lookup: {
           type: 'object',
           required: ['email', 'certificate', 'entry', 'proof'],
