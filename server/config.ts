@@ -32,6 +32,10 @@ export interface Config {
   /** Seconds between re-sending an unchanged checkpoint to witnesses. */
   witnessRefreshSeconds: number;
   trustProxy: boolean;
+  /** GLASSKEY_ENCRYPT_VERIFICATION_MAIL=1: verification mails are encrypted to the certificate (PGP/MIME). */
+  encryptVerificationMail: boolean;
+  /** Days after its last upload that a certificate with no verified address is deleted. */
+  unverifiedRetentionDays: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -48,6 +52,14 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
 function text(env: Env, name: string): string | undefined {
   const v = env[name];
   return v === undefined || v === '' ? undefined : v;
+}
+
+/** A switch: unset, empty or 0 is off, 1 is on; anything else is an error. */
+function flag(env: Env, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === '0') return false;
+  if (raw === '1') return true;
+  throw new ConfigError(name, `expected 1 (on) or 0 (off), got ${JSON.stringify(raw)}`);
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -96,5 +108,7 @@ export function loadConfig(env: Env = process.env): Config {
     witnessesFile: text(env, 'GLASSKEY_WITNESSES_FILE'),
     witnessRefreshSeconds: int(env, 'GLASSKEY_WITNESS_REFRESH_SECONDS', 300, 1, 86400),
     trustProxy: text(env, 'GLASSKEY_TRUST_PROXY') === '1',
+    encryptVerificationMail: flag(env, 'GLASSKEY_ENCRYPT_VERIFICATION_MAIL'),
+    unverifiedRetentionDays: int(env, 'GLASSKEY_UNVERIFIED_RETENTION_DAYS', 14, 1, 3650),
   };
 }

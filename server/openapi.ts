@@ -57,7 +57,56 @@ export function openApiDocument(serverUrl: string) {
         post: {
           summary: 'Ask for removal of an address: mails a single-use removal link if it is bound',
           requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['email'], properties: { email: { type: 'string' } } } } } },
-          responses: { '202': { description: 'Accepted (the same answer whether or not the address is bound)' }, '400': error, '429': error },
+          responses: { '202': { description: 'Accepted (the same answer whether or not the address is bound)' }, '400': error, '403': error, '429': error },
+        },
+      },
+      '/api/v1/key': {
+        get: {
+          summary: "Mailvelope keyserver API: the key for an address, fingerprint or key ID (give exactly one). By email the object is also a /api/v1/lookup answer, proofs included",
+          parameters: [
+            { name: 'email', in: 'query', schema: { type: 'string', format: 'email' } },
+            { name: 'fingerprint', in: 'query', schema: { type: 'string', pattern: '^(0x)?([0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})$' } },
+            { name: 'keyId', in: 'query', schema: { type: 'string', pattern: '^(0x)?[0-9A-Fa-f]{16}$' } },
+          ],
+          responses: {
+            '200': { description: 'The key', content: { 'application/json': { schema: { $ref: '#/components/schemas/MailvelopeKey' } } } },
+            '400': error,
+            '404': error,
+            '409': error,
+          },
+        },
+        post: {
+          summary: 'Mailvelope keyserver API: upload a certificate; mails a verification link to each of its addresses not yet published (or only to `emails`)',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: { type: 'object', required: ['publicKeyArmored'], properties: { publicKeyArmored: { type: 'string' }, emails: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 32 } } },
+              },
+            },
+          },
+          responses: {
+            '201': { description: 'Stored; what was mailed', content: { 'application/json': { schema: { $ref: '#/components/schemas/MailvelopeUpload' } } } },
+            '400': error,
+            '403': error,
+            '413': error,
+            '422': error,
+            '429': error,
+          },
+        },
+        delete: {
+          summary: 'Mailvelope keyserver API: mail a removal link to the address, or to every address bound to the key ID (give exactly one)',
+          parameters: [
+            { name: 'email', in: 'query', schema: { type: 'string', format: 'email' } },
+            { name: 'keyId', in: 'query', schema: { type: 'string', pattern: '^(0x)?[0-9A-Fa-f]{16}$' } },
+          ],
+          responses: {
+            '202': { description: 'Removal links mailed (by email: the same answer whether or not the address is bound)', content: { 'application/json': { schema: { type: 'object', properties: { message: { type: 'string' }, mailed: { type: 'array', items: { type: 'string' } }, rateLimited: { type: 'array', items: { type: 'string' } } } } } } },
+            '400': error,
+            '403': error,
+            '404': error,
+            '429': error,
+          },
         },
       },
       '/api/v1/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': {} } } } } },
@@ -65,7 +114,7 @@ export function openApiDocument(serverUrl: string) {
         post: {
           summary: 'Upload a certificate (keys.openpgp.org VKS)',
           requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['keytext'], properties: { keytext: { type: 'string', description: 'Armored, or base64 of binary' } } } } } },
-          responses: { '200': { description: 'Stored', content: { 'application/json': { schema: { $ref: '#/components/schemas/UploadResult' } } } }, '400': error, '413': error, '422': error, '429': error },
+          responses: { '200': { description: 'Stored', content: { 'application/json': { schema: { $ref: '#/components/schemas/UploadResult' } } } }, '400': error, '403': error, '413': error, '422': error, '429': error },
         },
       },
       '/vks/v1/request-verify': {
@@ -75,7 +124,7 @@ export function openApiDocument(serverUrl: string) {
             required: true,
             content: { 'application/json': { schema: { type: 'object', required: ['token', 'addresses'], properties: { token: { type: 'string' }, addresses: { type: 'array', items: { type: 'string' }, maxItems: 32 } } } } },
           },
-          responses: { '200': { description: 'Mails queued', content: { 'application/json': { schema: { $ref: '#/components/schemas/UploadResult' } } } }, '400': error, '404': error, '422': error, '429': error },
+          responses: { '200': { description: 'Mails queued', content: { 'application/json': { schema: { $ref: '#/components/schemas/UploadResult' } } } }, '400': error, '403': error, '404': error, '422': error, '429': error },
         },
       },
       '/vks/v1/by-email/{email}': { get: { summary: 'Certificate bound to an address (only that address’s user IDs)', parameters: [{ name: 'email', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': pgpKeys, '400': error, '404': error } } },
@@ -96,7 +145,7 @@ export function openApiDocument(serverUrl: string) {
         post: {
           summary: 'HKP upload (form field keytext; up to 10 certificates); mails a link to each new address',
           requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: { type: 'object', properties: { keytext: { type: 'string' } } } } } },
-          responses: { '200': text('What was stored and mailed'), '400': text('Error'), '413': text('Too large'), '422': text('Refused'), '429': text('Rate limited') },
+          responses: { '200': text('One line per certificate and case: which addresses were mailed a verification link, and why the others were not'), '400': text('Error'), '403': text('Sent by a web page of another site'), '413': text('Too large'), '422': text('Refused'), '429': text('Rate limited') },
         },
       },
       '/.well-known/openpgpkey/hu/{hash}': { get: { summary: 'WKD direct method (domain from Host)', parameters: [{ name: 'hash', in: 'path', required: true, schema: { type: 'string' } }, { name: 'l', in: 'query', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'Binary certificate', content: { 'application/octet-stream': {} } }, '404': text('Not found') } } },
@@ -136,7 +185,7 @@ export function openApiDocument(serverUrl: string) {
     components: {
       responses: { Error: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } },
       schemas: {
-        Error: { type: 'object', required: ['error', 'code'], properties: { error: { type: 'string', description: 'What went wrong, for people' }, code: { type: 'string', description: 'Stable machine-readable code' } } },
+        Error: { type: 'object', required: ['error', 'code'], properties: { error: { type: 'string', description: 'What went wrong, for people' }, code: { type: 'string', description: 'Stable machine-readable code (403 cross-site: a state-changing request sent by a web page of another site)' } } },
         Lookup: {
           type: 'object',
           required: ['email', 'certificate', 'entry', 'proof'],
@@ -145,6 +194,33 @@ export function openApiDocument(serverUrl: string) {
             certificate: { type: 'string', description: 'ASCII-armored certificate: primary key, subkeys, revocations and only this address’s user IDs' },
             entry: { type: 'string', contentEncoding: 'base64', description: 'The 102-byte log entry' },
             proof: { type: 'string', description: 'c2sp.org/tlog-proof@v1 text; the extra line is the VRF proof of the address' },
+          },
+        },
+        MailvelopeKey: {
+          type: 'object',
+          required: ['keyId', 'fingerprint', 'userIds', 'created', 'algorithm', 'keySize', 'publicKeyArmored'],
+          description: 'The key object of the Mailvelope keyserver. By email it also carries every member of Lookup (email, certificate, entry, proof, ...), the proof for the same bytes as publicKeyArmored.',
+          properties: {
+            keyId: { type: 'string', description: '16 lower-case hex digits' },
+            fingerprint: { type: 'string', description: '40 (v4) or 64 (v6) lower-case hex digits' },
+            userIds: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, email: { type: 'string' }, verified: { type: 'boolean' } } }, description: 'The user IDs served (by email: only that address’s); all verified' },
+            created: { type: 'string', format: 'date-time' },
+            algorithm: { type: 'string', description: 'OpenPGP.js name of the primary key’s algorithm: rsaEncryptSign, eddsaLegacy, ed25519, ...' },
+            keySize: { type: 'integer', description: 'Bits (modulus for RSA, curve size for elliptic curves)' },
+            publicKeyArmored: { type: 'string' },
+          },
+        },
+        MailvelopeUpload: {
+          type: 'object',
+          properties: {
+            keyId: { type: 'string' },
+            fingerprint: { type: 'string' },
+            mailed: { type: 'array', items: { type: 'string' }, description: 'A verification link was mailed now' },
+            rateLimited: { type: 'array', items: { type: 'string' }, description: 'Not mailed: a link went out too recently' },
+            pending: { type: 'array', items: { type: 'string' }, description: 'Not mailed: the link mailed earlier still works' },
+            published: { type: 'array', items: { type: 'string' } },
+            revoked: { type: 'array', items: { type: 'string' } },
+            message: { type: 'string' },
           },
         },
         History: {

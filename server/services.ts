@@ -11,6 +11,8 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html?: string;
+  /** text is an armored OpenPGP message, sent as OpenPGP/MIME (server/mail/pgp-mime.ts). */
+  pgpMime?: boolean;
 }
 
 export interface Services {

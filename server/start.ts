@@ -12,6 +12,7 @@ import { migrate } from './db/migrate.ts';
 import { createTransport, startMailQueue, type MailQueue, type MailTransport } from './mail/index.ts';
 import { ratePoliciesFromEnv, startRateLimitPruner, type Policies } from './ratelimit/index.ts';
 import { createLookupPool } from './directory/lookup-pool.ts';
+import { startPurgeJob } from './directory/purge-job.ts';
 import { cachedCheckpoint, type CheckpointReader } from './served-checkpoint.ts';
 import { readServedCheckpoint, readWitnessesFile, startCosigner, witnessPolicyLines, type Cosigner } from './cosigning/index.ts';
 import type { Services } from './services.ts';
@@ -25,6 +26,8 @@ export interface StartOptions {
   sequencerIntervalMs?: number;
   /** How often the mail worker polls (s). */
   mailPollingSeconds?: number;
+  /** At most one purge of unverified uploads per this many seconds (default 3600). */
+  purgeIntervalSeconds?: number;
 }
 
 export interface RunningService {
@@ -105,6 +108,15 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
     const payloadKey = new Uint8Array(createHmac('sha256', keys.vrfSecretKey).update('glasskey/mail-payload-key/v1').digest());
     const mail: MailQueue = await startMailQueue({ databaseUrl, transport, from: config.mailFrom, log: mailLog, pollingIntervalSeconds: opts.mailPollingSeconds, payloadKey });
     cleanups.push(() => mail.stop());
+    const purge = await startPurgeJob({
+      databaseUrl,
+      sql,
+      retentionDays: config.unverifiedRetentionDays,
+      now: () => new Date(),
+      log,
+      intervalSeconds: opts.purgeIntervalSeconds,
+    });
+    cleanups.push(() => purge.stop());
     const pruner = startRateLimitPruner(sql, {});
     cleanups.push(async () => pruner.stop());
 

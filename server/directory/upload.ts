@@ -57,6 +57,9 @@ async function storeCertificate(svc: Services, uploaded: CleanCertificate, now: 
         if (e) appended.push(e);
       }
     }
+    // Retention (purge.ts) counts from the last upload, changed or not.
+    await tx`INSERT INTO certificate_uploads (fingerprint, uploaded_at) VALUES (${clean.fingerprint}, ${now})
+             ON CONFLICT (fingerprint) DO UPDATE SET uploaded_at = EXCLUDED.uploaded_at`;
     const { token, hash } = newToken();
     await tx`INSERT INTO upload_tokens (token_hash, fingerprint, expires_at)
              VALUES (${hash}, ${clean.fingerprint}, ${new Date(now.getTime() + TOKEN_LIFETIME_SECONDS * 1000)})`;

@@ -10,6 +10,7 @@ import { hitPolicy, ipSubject } from '../ratelimit/index.ts';
 import { ApiError } from '../http/errors.ts';
 import type { Services } from '../services.ts';
 import { appendBind, appendUnbind } from './append-binding.ts';
+import { protectVerificationMail } from './encrypt-verification-mail.ts';
 import { addressRow, certificateByFingerprint, eraseAddress, recordLogIndex } from './queries.ts';
 import { isTokenShaped, newToken, tokenHash, TOKEN_LIFETIME_SECONDS } from './tokens.ts';
 
@@ -49,7 +50,7 @@ async function mailLink(svc: Services, link: PendingLink): Promise<void> {
     serviceName: 'glasskey',
     publicUrl: svc.config.publicUrl,
   });
-  await svc.sendMail({ to: link.address, subject: mail.subject, text: mail.text, html: mail.html });
+  await svc.sendMail(await protectVerificationMail(svc, link, { to: link.address, subject: mail.subject, text: mail.text, html: mail.html }));
 }
 
 /** VKS request-verify: mails a bind link to each requested address of the uploaded certificate. */

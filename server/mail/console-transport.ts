@@ -16,6 +16,7 @@ export function formatConsoleMail(mail: OutgoingMail, messageId: string, date = 
     ['To', mail.to],
     ['Subject', mail.subject],
     ...Object.entries(mail.headers ?? {}),
+    ...(mail.pgpMime ? [['Content-Type', 'multipart/encrypted; protocol="application/pgp-encrypted" (OpenPGP/MIME: the encrypted part below)'] as [string, string]] : []),
   ];
   const lines = [CONSOLE_BEGIN, ...headers.map(([k, v]) => `${k}: ${v}`), '', mail.text.replace(/\n$/, ''), consoleEnd(messageId)];
   if (mail.html !== undefined) lines.splice(lines.length - 1, 0, '', '(an HTML version of this mail is not shown)');

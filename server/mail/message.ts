@@ -1,5 +1,6 @@
 // The shape of a mail in glasskey and its checks: one recipient, a safe subject, a text body
-// (an HTML alternative is optional). Every transport and the queue check mail here.
+// (an HTML alternative is optional), or an encrypted one (pgpMime). Every transport and the
+// queue check mail here.
 import { assertHeaderSafe, assertSingleAddress, assertSingleMailbox } from './header-safety.ts';
 import { MailContentError } from './errors.ts';
 
@@ -9,6 +10,8 @@ export interface Mail {
   subject: string;
   text: string;
   html?: string;
+  /** text is an armored OpenPGP message: sent as OpenPGP/MIME, RFC 3156 (pgp-mime.ts). */
+  pgpMime?: boolean;
 }
 
 export interface OutgoingMail extends Mail {
@@ -35,6 +38,13 @@ export function checkMail(mail: Mail): Mail {
   if (mail.html !== undefined) {
     checkBody('html', mail.html);
     out.html = mail.html;
+  }
+  if (mail.pgpMime !== undefined && mail.pgpMime !== false) {
+    if (mail.pgpMime !== true) throw new MailContentError('pgpMime', 'must be a boolean');
+    if (out.html !== undefined) throw new MailContentError('html', 'an OpenPGP/MIME mail has no HTML part outside its encryption');
+    if (!mail.text.startsWith('-----BEGIN PGP MESSAGE-----') || /[^\x09\x0a\x20-\x7e]/.test(mail.text))
+      throw new MailContentError('text', 'an OpenPGP/MIME mail carries an ASCII-armored OpenPGP message');
+    out.pgpMime = true;
   }
   return out;
 }

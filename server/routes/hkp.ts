@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { normalizeAddress, VerificationError } from '@glasskey/verifier';
 import { lookupByKey, lookupPlain } from '../directory/lookup.ts';
 import { uploadCertificates } from '../directory/upload.ts';
-import { mailAllAddresses } from '../directory/verification.ts';
+import { mailUnverified, type MailedAddresses } from '../directory/mail-uploaded.ts';
 import { ApiError, describeError } from '../http/errors.ts';
 import { clientIp, formBody } from '../http/request.ts';
 import { armorCertificate } from '../openpgp/filter.ts';
@@ -52,6 +52,21 @@ async function indexEntries(svc: Services, search: Search): Promise<IndexEntry[]
   return out;
 }
 
+/** The /pks/add answer for one certificate: what was mailed, and why the rest was not. */
+export function hkpAddLines(fingerprint: string, m: MailedAddresses, appended: number): string[] {
+  const lines: string[] = [];
+  const say = (what: string, addresses: string[]) => {
+    if (addresses.length > 0) lines.push(`${fingerprint}: ${what}: ${addresses.join(', ')}`);
+  };
+  say('verification link mailed', m.mailed);
+  say('not mailed, a link went out too recently (send the key again later)', m.rateLimited);
+  say('not mailed, the link mailed earlier still works', m.pending);
+  say(appended > 0 ? 'already published, update published' : 'already published', m.published);
+  say('revoked, not published', m.revoked);
+  if (lines.length === 0) lines.push(`${fingerprint}: stored; it has no address to verify`);
+  return lines;
+}
+
 export function hkpRoutes(svc: Services) {
   const app = new Hono();
   app.onError((err, c) => {
@@ -94,11 +109,7 @@ export function hkpRoutes(svc: Services) {
     await limitUploads(svc, ip);
     const results = await uploadCertificates(svc, keytext, { max: HKP_MAX_KEYS_PER_ADD });
     const lines: string[] = [];
-    for (const r of results) {
-      const toMail = r.clean.addresses.filter((a) => r.status[a] === 'unpublished');
-      const sent = await mailAllAddresses(svc, r.clean.fingerprint, toMail, ip);
-      lines.push(`${r.clean.fingerprint}: ${sent.length > 0 ? `verification mail sent to ${sent.join(', ')}` : 'stored'}`);
-    }
+    for (const r of results) lines.push(...hkpAddLines(r.clean.fingerprint, await mailUnverified(svc, r, ip), r.appended.length));
     return c.text(lines.join('\n') + '\n', 200);
   });
   return app;

@@ -12,6 +12,8 @@ import type { Services } from '../services.ts';
 import { addressStatuses } from '../directory/status.ts';
 import { loadCertificate } from '../openpgp/load.ts';
 import { certificateByFingerprint } from '../directory/queries.ts';
+import { isTokenShaped, tokenHash } from '../directory/tokens.ts';
+import { normalizeAddress } from '@glasskey/verifier';
 
 const PGP_KEYS = { 'content-type': 'application/pgp-keys', 'cache-control': 'no-cache' };
 
@@ -23,6 +25,29 @@ export async function limitUploads(svc: Services, ip: string | undefined): Promi
 
 function notFound(): never {
   throw new ApiError(404, 'not-found', 'no key found');
+}
+
+/**
+ * request-verify. Thunderbird asks for every address of its upload's answer that is not
+ * "published", revoked ones included: a revoked address is left out (its status says
+ * "revoked") instead of failing the whole request. Anything else is as requestVerification
+ * says (an address not in the certificate is a 400; the rate limit a 429).
+ */
+async function requestAsThunderbirdAsks(svc: Services, token: string, addresses: string[], ip: string | undefined): Promise<string> {
+  const found = isTokenShaped(token) ? await svc.sql`SELECT fingerprint FROM upload_tokens WHERE token_hash = ${tokenHash(token)} AND expires_at > ${svc.now()}` : [];
+  const stored = found.length > 0 ? await certificateByFingerprint(svc.sql, found[0].fingerprint as string) : undefined;
+  if (!stored) return (await requestVerification(svc, token, addresses, ip)).fingerprint; // its errors
+  const status = await addressStatuses(svc.sql, await loadCertificate(stored.data, svc.now()), svc.now());
+  const revoked = (a: string) => {
+    try {
+      return status[normalizeAddress(a)] === 'revoked';
+    } catch {
+      return false;
+    }
+  };
+  const rest = addresses.filter((a) => !revoked(a));
+  if (rest.length > 0) await requestVerification(svc, token, rest, ip);
+  return stored.fingerprint;
 }
 
 export function vksRoutes(svc: Services) {
@@ -42,7 +67,7 @@ export function vksRoutes(svc: Services) {
     const addresses = body.addresses;
     if (!Array.isArray(addresses) || addresses.length === 0 || addresses.length > 32 || !addresses.every((a) => typeof a === 'string'))
       throw new ApiError(400, 'bad-addresses', '"addresses" must be a list of 1 to 32 email addresses');
-    const { fingerprint } = await requestVerification(svc, token, addresses as string[], clientIp(c, svc.config.trustProxy));
+    const fingerprint = await requestAsThunderbirdAsks(svc, token, addresses as string[], clientIp(c, svc.config.trustProxy));
     const stored = await certificateByFingerprint(svc.sql, fingerprint);
     if (!stored) notFound();
     const clean = await loadCertificate(stored.data, svc.now());

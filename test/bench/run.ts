@@ -9,7 +9,7 @@ import { startEmbeddedPostgres } from '../../server/db/embedded.ts';
 import { migrate } from '../../server/db/migrate.ts';
 import type { BenchContext, BenchModule, BenchRow } from './bench-types.ts';
 
-const MODULES = ['./log.bench.ts', './verifier.bench.ts', './lookup.bench.ts', './monitor.bench.ts', './pages.bench.ts'];
+const MODULES = ['./log.bench.ts', './verifier.bench.ts', './lookup.bench.ts', './monitor.bench.ts', './pages.bench.ts', './cross-origin.bench.ts'];
 
 function formatValue(v: number): string {
   if (!Number.isFinite(v)) return String(v);

@@ -25,7 +25,7 @@ function templates(): Set<string> {
       out.add('/log/tile/entries/{index}');
       continue;
     }
-    out.add(`${r.method} ${p}`.replace(/^(GET|POST|PUT) /, ''));
+    out.add(`${r.method} ${p}`.replace(/^(GET|POST|PUT|DELETE) /, ''));
   }
   return out;
 }

@@ -1,7 +1,9 @@
 // GnuPG 2.2 against the running directory over HKP, end to end with real processes: gpg
 // makes its own key (ed25519 + cv25519, v4, two user IDs, certified by a second gpg key),
-// `gpg --send-keys` uploads it (/pks/add), the server mails a link to each address, the test
-// confirms one of them, and then gpg in fresh homes gets exactly what was verified:
+// `gpg --send-keys` uploads it (/pks/add), the server mails a link to each address and says so
+// in its answer (read through a recording proxy: gpg does not show it), sending it again or
+// another key for the address mails nothing more (a link is out; the per-address rate limit)
+// and the answer says why, the test confirms one of them, and then gpg in fresh homes gets exactly what was verified:
 // `--recv-keys` by fingerprint, key ID and subkey ID, `--search-keys` (exact address only),
 // `--locate-keys` through the keyserver, and the WKD URL GnuPG computes (gpg-wks-client),
 // fetched with `gpg --fetch-keys`. An openpgp.js ed25519Legacy key uploaded over VKS is
@@ -23,6 +25,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestService, type TestService } from '../helpers/service.ts';
 import { makeKey, type TestKey } from '../helpers/keys.ts';
 import { wkdHash } from '../../server/openpgp/wkd-hash.ts';
+import { startRecordingProxy, type RecordingProxy } from './recording-proxy.ts';
 import {
   findExecutable,
   findGpgWksClient,
@@ -49,6 +52,8 @@ const BOB = 'Bob <bob@example.net>';
 describe.skipIf(missing !== null)(missing ? `gpg over HKP (skipped: ${missing})` : 'gpg over HKP', () => {
   let svc: TestService;
   let keyserver: string;
+  let proxy: RecordingProxy;
+  let proxyKeyserver: string;
   const homes: GnuPGHome[] = [];
   let owner: GnuPGHome;
   let alice: ListedKey; // as gpg lists it in the owner's home
@@ -77,11 +82,14 @@ describe.skipIf(missing !== null)(missing ? `gpg over HKP (skipped: ${missing})`
   beforeAll(async () => {
     svc = await startTestService();
     keyserver = `hkp://127.0.0.1:${new URL(svc.url).port}`;
+    proxy = await startRecordingProxy(svc.url);
+    proxyKeyserver = `hkp://127.0.0.1:${proxy.port}`;
     owner = freshHome();
   });
 
   afterAll(async () => {
     for (const h of homes) await h.close();
+    await proxy?.close();
     await svc?.close();
   });
 
@@ -107,9 +115,14 @@ describe.skipIf(missing !== null)(missing ? `gpg over HKP (skipped: ${missing})`
   });
 
   test('gpg --send-keys uploads over HKP; the server mails a link to each address and publishes nothing yet', async () => {
-    const sent = await owner.run([...ks(), '--send-keys', alice.fingerprint]);
-    expect(sent.stderr).toContain(`sending key ${alice.keyId} to ${keyserver}`);
+    // Through a recording proxy, to read the answer gpg got (gpg does not show it).
+    const sent = await owner.run(['--keyserver', proxyKeyserver, '--send-keys', alice.fingerprint]);
+    expect(sent.stderr).toContain(`sending key ${alice.keyId} to ${proxyKeyserver}`);
     expect(sent.code).toBe(0);
+    const add = proxy.exchanges.filter((e) => e.path === '/pks/add');
+    expect(add).toHaveLength(1);
+    expect(add[0].status).toBe(200);
+    expect(add[0].body).toBe(`${alice.fingerprint}: verification link mailed: alice.work@example.org, alice@example.org\n`);
     for (const address of ['alice@example.org', 'alice.work@example.org']) {
       const link = await svc.linkFor(address);
       expect(link).toMatch(/\/verify\/[A-Za-z0-9_-]+$/);
@@ -123,6 +136,29 @@ describe.skipIf(missing !== null)(missing ? `gpg over HKP (skipped: ${missing})`
     const r = await early.run([...ks(), ...KEEP_ALL, '--recv-keys', alice.fingerprint]);
     expect(r.stderr).toMatch(/no user ID/i); // gpg exits 0 here, but imports nothing
     expect((await early.run(['--with-colons', '--list-keys'])).stdout).not.toContain(alice.fingerprint);
+  });
+
+  test('gpg --send-keys again at once: no new mail, and the answer says the links mailed earlier still work', async () => {
+    const before = svc.smtp.received.length;
+    await owner.ok(['--keyserver', proxyKeyserver, '--send-keys', alice.fingerprint]);
+    const answer = proxy.exchanges.filter((e) => e.path === '/pks/add').at(-1)!;
+    expect(answer.body).toBe(`${alice.fingerprint}: not mailed, the link mailed earlier still works: alice.work@example.org, alice@example.org\n`);
+    await new Promise((r) => setTimeout(r, 1000)); // mails go out through a job queue: give one time to show up
+    expect(svc.smtp.received.length).toBe(before);
+  });
+
+  test('another key for the same address from gpg: the per-address rate limit holds its mail back, and the answer says so', async () => {
+    const other = freshHome();
+    await other.ok(['--quick-gen-key', 'Alice Again <alice@example.org>', 'ed25519', 'sign', '0']);
+    const [again] = listedKeys(await other.listColons(false, 'alice@example.org'));
+    const before = svc.mailsTo('alice@example.org').length;
+    const r = await other.run(['--keyserver', proxyKeyserver, '--send-keys', again.fingerprint]);
+    expect(r.code, r.stderr).toBe(0); // stored; only the mail waits
+    const answer = proxy.exchanges.filter((e) => e.path === '/pks/add').at(-1)!;
+    expect(answer.status).toBe(200);
+    expect(answer.body).toBe(`${again.fingerprint}: not mailed, a link went out too recently (send the key again later): alice@example.org\n`);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(svc.mailsTo('alice@example.org')).toHaveLength(before);
   });
 
   test('confirming one address (POST to the mailed link) binds it', async () => {
@@ -206,8 +242,12 @@ describe.skipIf(missing !== null)(missing ? `gpg over HKP (skipped: ${missing})`
     await owner.ok(['--quick-add-key', alice.fingerprint, 'ed25519', 'sign', '0']);
     const [updated] = listedKeys(await owner.listColons(false, alice.fingerprint));
     expect(updated.subkeys).toHaveLength(2);
-    const sent = await owner.run([...ks(), '--send-keys', alice.fingerprint]);
+    const sent = await owner.run(['--keyserver', proxyKeyserver, '--send-keys', alice.fingerprint]);
     expect(sent.code, sent.stderr).toBe(0);
+    expect(proxy.exchanges.filter((e) => e.path === '/pks/add').at(-1)!.body).toBe(
+      `${alice.fingerprint}: not mailed, the link mailed earlier still works: alice.work@example.org\n` +
+        `${alice.fingerprint}: already published, update published: alice@example.org\n`,
+    );
     // The update appends a new log entry; poll until the served binding carries the subkey.
     const newSubkey = updated.subkeys[1].fingerprint;
     let got: ListedKey | undefined;
